@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine (see README.md):
+#   make run    the service with demo data on SQLite, at the URL it prints
+#   make test   lint and the whole test suite (PostgreSQL when DATABASE_URL says so)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask p2p demo
+	@echo
+	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
+	@echo
+	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
+		--access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' wsgi:app
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

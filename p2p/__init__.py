@@ -1,0 +1,36 @@
+"""The P2P consultation scheduler: a Flask service (see README.md)."""
+
+import logging
+import os
+
+from flask import Flask
+
+from p2p import config
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The one place the application is assembled."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from p2p.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+    from p2p import api as api_package
+    from p2p import cli, health, web
+
+    api_package.init_app(app)
+    health.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

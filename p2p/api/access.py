@@ -1,0 +1,61 @@
+"""Who may call what. Every API view declares its role; a view that declares none is
+admin-only, so a forgotten declaration fails closed."""
+
+import hmac
+from collections.abc import Callable
+
+from flask import current_app, g, request
+
+from p2p.errors import Forbidden, Unauthorized
+from p2p.services.api_keys import role_of
+
+# admin may do everything portal may (API.md, Conventions).
+ROLE_GRANTS = {"portal": {"portal"}, "admin": {"portal", "admin"}}
+ROLE_ATTRIBUTE = "_p2p_required_role"
+
+
+def requires(role: str) -> Callable:
+    """Mark a view (function or MethodView method) as callable by `role`."""
+    if role not in ROLE_GRANTS:
+        raise ValueError(f"unknown role {role!r}")
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, ROLE_ATTRIBUTE, role)
+        return view
+
+    return mark
+
+
+def required_role() -> str:
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        handler = getattr(view_class, request.method.lower(), None)
+        if request.method == "HEAD" and handler is None:
+            handler = getattr(view_class, "get", None)
+        return getattr(handler, ROLE_ATTRIBUTE, None) or getattr(
+            view_class, ROLE_ATTRIBUTE, "admin"
+        )
+    return getattr(view, ROLE_ATTRIBUTE, "admin")
+
+
+def bearer_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if not hmac.compare_digest(scheme.lower().encode(), b"bearer") or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+def authenticate() -> None:
+    """`before_request` of every API blueprint: 401 without a live key, 403 for the wrong role."""
+    if request.endpoint is None or request.method == "OPTIONS":
+        return  # 404/405 answer as such
+    key = bearer_key()
+    caller = role_of(key) if key else None
+    if caller is None:
+        raise Unauthorized("A valid API key is required: Authorization: Bearer <key>.")
+    g.api_caller, g.api_role = caller
+    needed = required_role()
+    if needed not in ROLE_GRANTS[g.api_role]:
+        raise Forbidden(f"This API key's role ({g.api_role}) may not do this; it needs {needed}.")

@@ -1,0 +1,25 @@
+"""Small pieces every API view uses."""
+
+from flask_smorest import Blueprint
+from marshmallow import Schema
+
+from p2p.api.access import authenticate
+from p2p.api.errors import flatten_messages
+from p2p.errors import ValidationFailed
+
+
+def validated_path(schema: Schema, **values) -> dict:
+    """Path segments are validated like any other input: a 422 naming the segment."""
+    problems = schema.validate(values)
+    if problems:
+        field_errors = flatten_messages(problems)
+        name, messages = next(iter(field_errors.items()))
+        raise ValidationFailed(f"{name}: {messages[0]}", field_errors)
+    return schema.load(values)
+
+
+def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
+    """A blueprint of /api/v1: every request to it is authenticated before anything else."""
+    blueprint = Blueprint(name, name, url_prefix=url_prefix, description=description)
+    blueprint.before_request(authenticate)
+    return blueprint

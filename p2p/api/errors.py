@@ -1,0 +1,111 @@
+"""API.md's error body, for every error the app can answer with.
+
+`{"error": {"code": "...", "message": "...", "fields": {"path.to.field": ["..."]}}}`
+"""
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from p2p.errors import P2PError
+
+log = logging.getLogger(__name__)
+
+# HTTP statuses that are not raised as domain errors, with the code API.md's shape carries.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+# webargs names where it looked for a value; for the caller the field name is enough.
+_LOCATIONS = {"json", "query", "headers", "view_args", "path", "form", "files", "cookies"}
+
+
+def error_body(code: str, message: str, field_errors: dict | None = None) -> dict:
+    detail = {"code": code, "message": message}
+    if field_errors:
+        detail["fields"] = field_errors
+    return {"error": detail}
+
+
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow/webargs nested messages -> {"member.dob": ["Not a valid date."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            key = str(key)
+            if not prefix and key in _LOCATIONS:
+                flat.update(flatten_messages(value, prefix))
+                continue
+            if key == "_schema":
+                key = "body" if not prefix else ""
+            path = ".".join(part for part in (prefix, key) if part)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        flat.setdefault(prefix or "body", []).extend(messages)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            for key, value in flatten_messages(item, prefix).items():
+                flat.setdefault(key, []).extend(value)
+    else:
+        flat.setdefault(prefix or "body", []).append(str(messages))
+    return flat
+
+
+def _summary(field_errors: dict[str, list[str]]) -> str:
+    first = next(iter(field_errors.items()))
+    more = len(field_errors) - 1
+    tail = f" (and {more} more field{'s' if more > 1 else ''})" if more else ""
+    return f"{first[0]}: {first[1][0]}{tail}"
+
+
+def render_http_exception(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages is not None:
+        field_errors = flatten_messages(messages)
+        if status == 400:
+            # webargs answers 400 for a body that is not JSON; for the caller it is just
+            # an invalid body, the same as any other validation error.
+            field_errors = {"body": ["The request body is not valid JSON."]}
+            status = 422
+        return (
+            jsonify(error_body("validation_error", _summary(field_errors), field_errors)),
+            422 if status == 422 else status,
+        )
+    if status >= 500:
+        return render_unexpected(error)
+    code = HTTP_CODES.get(status, "error")
+    response = jsonify(error_body(code, error.description or error.name))
+    response.status_code = status
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def render_domain_error(error: P2PError):
+    return jsonify(error_body(error.code, error.message, error.fields)), error.status
+
+
+def render_unexpected(error: Exception):
+    # Log the exception type and trace, never the request body (it may hold member data).
+    log.exception("unhandled error: %s", type(error).__name__, exc_info=error)
+    body = error_body("internal_error", "Something went wrong on our side; nothing was changed.")
+    return jsonify(body), 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(P2PError, render_domain_error)
+    app.register_error_handler(HTTPException, render_http_exception)
+    app.register_error_handler(InternalServerError, render_unexpected)

@@ -1,0 +1,98 @@
+"""`flask --app wsgi p2p ...` commands."""
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from marshmallow import ValidationError
+
+from p2p.api.errors import flatten_messages
+from p2p.clock import now
+from p2p.errors import P2PError
+from p2p.models import API_ROLES
+from p2p.schemas.policies import PolicyFileSchema
+from p2p.services import api_keys, policies
+
+DEFAULT_POLICY_FILE = Path(__file__).parent / "defaults" / "policies.json"
+
+p2p = AppGroup("p2p", help="P2P scheduler administration.")
+
+
+def _fail(error: P2PError) -> None:
+    raise click.ClickException(error.message)
+
+
+@p2p.command("create-api-key")
+@click.argument("name")
+@click.option("--role", type=click.Choice(API_ROLES), required=True)
+def create_api_key(name: str, role: str) -> None:
+    """Make an API key; it is printed once, alone on the last line."""
+    try:
+        key = api_keys.create_api_key(name, role, now())
+    except P2PError as error:
+        _fail(error)
+    click.echo(f"Created {role} key {name!r}. Store it now: only its hash is kept.")
+    click.echo(key)
+
+
+@p2p.command("revoke-api-key")
+@click.argument("name")
+def revoke_api_key(name: str) -> None:
+    """Revoke an API key; requests with it get 401 from now on."""
+    try:
+        api_keys.revoke_api_key(name, now())
+    except P2PError as error:
+        _fail(error)
+    click.echo(f"Revoked API key {name!r}.")
+
+
+def read_policy_file(path: Path) -> dict:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"{path}: cannot read a JSON policy file: {error}") from error
+    try:
+        return PolicyFileSchema().load(raw)
+    except ValidationError as error:
+        problems = "\n".join(
+            f"  {field}: {'; '.join(messages)}"
+            for field, messages in flatten_messages(error.messages).items()
+        )
+        raise click.ClickException(
+            f"{path}: nothing loaded, the file has errors:\n{problems}"
+        ) from error
+
+
+@p2p.command("load-policies")
+@click.argument(
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_POLICY_FILE,
+)
+def load_policies(file: Path) -> None:
+    """Load policies and state rules from FILE (default: the shipped defaults)."""
+    document = read_policy_file(file)
+    try:
+        counts = policies.load_policy_file(document, now())
+    except P2PError as error:
+        raise click.ClickException(f"{file}: nothing loaded: {error.message}") from error
+    click.echo(
+        f"Loaded policy file version {document['version']}: "
+        f"{counts['policies_created']} policies created, {counts['policies_updated']} updated, "
+        f"{counts['state_rules']} state rules."
+    )
+
+
+@p2p.command("demo")
+@click.option("--reset/--keep", default=False, help="Wipe existing demo data first.")
+def demo(reset: bool) -> None:
+    """Load the default policies and demo data, and print keys to try the API with."""
+    from p2p import demo as demo_data
+
+    click.echo(demo_data.load(now(), reset=reset))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(p2p)

@@ -1,0 +1,47 @@
+"""Settings, read from the environment once, when the app is created.
+
+Every setting is listed with its default in the README's configuration table.
+"""
+
+import os
+from datetime import timedelta
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_uri(instance_path: str) -> str:
+    """`DATABASE_URL` when set (PostgreSQL via psycopg 3), else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "p2p.sqlite3")
+    # Accept the common spellings and pin the driver to psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),
+        "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "P2P_BASE_URL": os.environ.get("P2P_BASE_URL", "http://127.0.0.1:5000"),
+        "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
+        "P2P_MINIMUM_NOTICE": timedelta(
+            minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))
+        ),
+        "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
+        "P2P_LOG_SQL": _bool(os.environ.get("P2P_LOG_SQL")),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "P2P consultation scheduler",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+    }

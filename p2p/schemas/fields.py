@@ -1,0 +1,105 @@
+"""marshmallow fields for the values API.md names: instants with offsets, zones, states, NPIs."""
+
+import re
+
+import pytz
+from marshmallow import ValidationError, fields, validate
+
+# The 50 states, DC and the territories with Medicaid programs.
+US_STATES = frozenset(
+    """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ
+    NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP""".split()
+)
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_NPI = re.compile(r"^\d{10}$")
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI's last digit is a Luhn check digit over "80840" + its first nine digits
+    (CMS, NPI check digit standard)."""
+    if not _NPI.match(npi):
+        return False
+    total = 0
+    # Walking the payload from the right, every other digit starting with the rightmost is
+    # doubled: the check digit that follows it would be position 0.
+    for position, char in enumerate(reversed("80840" + npi[:9])):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO 8601 time that must carry its offset: a time without one is refused, never guessed."""
+
+    default_error_messages = {
+        "invalid": "Not a valid ISO 8601 time.",
+        "invalid_awareness": "Must include a UTC offset, e.g. 2026-11-20T15:04:00-05:00.",
+        "format": '"{input}" cannot be formatted as a time.',
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "2026-11-20T15:04:00-05:00")
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) > 64:
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class TimeZone(fields.String):
+    """An IANA zone name that pytz knows ("America/Chicago"; legacy "US/Eastern" too)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "America/New_York")
+        super().__init__(validate=validate.Length(max=64), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in pytz.all_timezones_set:
+            raise ValidationError(f"Unknown time zone {name[:64]!r}; use an IANA name.")
+        return name
+
+
+class UsState(fields.String):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "TX")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        state = super()._deserialize(value, attr, data, **kwargs)
+        if state not in US_STATES:
+            raise ValidationError("Must be a two-letter US state code in capitals, e.g. TX.")
+        return state
+
+
+class Npi(fields.String):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "1234567893")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        npi = super()._deserialize(value, attr, data, **kwargs)
+        if not _NPI.match(npi):
+            raise ValidationError("Must be 10 digits.")
+        if not npi_check_digit_ok(npi):
+            raise ValidationError("Not a valid NPI: the check digit does not match.")
+        return npi
+
+
+def text(max_length: int, **kwargs) -> fields.String:
+    """A required-by-default, non-blank string with a length cap (huge strings are refused)."""
+    kwargs.setdefault("required", True)
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def slug(**kwargs) -> fields.String:
+    kwargs.setdefault("required", True)
+    return fields.String(
+        validate=validate.Regexp(SLUG, error="Use lowercase letters, digits and dashes."),
+        **kwargs,
+    )

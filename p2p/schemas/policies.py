@@ -1,0 +1,68 @@
+"""Policies and state rules (API.md, Policies), as sent by admins and as kept in
+`p2p/defaults/policies.json`."""
+
+from marshmallow import Schema, fields, validate
+
+from p2p.models import LINES_OF_BUSINESS
+from p2p.schemas.fields import TimeZone, UsState, slug
+
+WINDOW_UNITS = ("calendar_days", "business_days")
+HANDLED_BY = ("us", "health_plan")
+
+
+class WindowSchema(Schema):
+    length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3660))
+    unit = fields.String(required=True, validate=validate.OneOf(WINDOW_UNITS))
+
+
+class ReconsiderationSchema(Schema):
+    delegated = fields.Boolean(required=True)
+    window = fields.Nested(WindowSchema, required=True)
+
+
+class AppealSchema(Schema):
+    handled_by = fields.String(required=True, validate=validate.OneOf(HANDLED_BY))
+    window = fields.Nested(WindowSchema, required=True)
+
+
+class PolicySchema(Schema):
+    """The body of `PUT /api/v1/policies/{health_plan}/{line_of_business}`. Each option is
+    required, and `null` means the plan has no such option for that line."""
+
+    deadline_time_zone = TimeZone(required=True)
+    reconsideration = fields.Nested(ReconsiderationSchema, required=True, allow_none=True)
+    first_level_appeal = fields.Nested(AppealSchema, required=True, allow_none=True)
+    second_level_appeal = fields.Nested(AppealSchema, required=True, allow_none=True)
+
+
+class PolicyResponseSchema(PolicySchema):
+    health_plan = fields.String()
+    line_of_business = fields.String()
+    source = fields.String(metadata={"description": "Who set it: an API key or a policy file."})
+    updated_at = fields.DateTime()
+
+
+class PolicyPathSchema(Schema):
+    health_plan = slug()
+    line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
+
+
+class PolicyFileEntrySchema(PolicySchema):
+    health_plan = slug()
+    line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
+
+
+class StateRuleSchema(Schema):
+    state = UsState(required=True)
+    requires_state_license = fields.Boolean(required=True)
+    requires_same_specialty = fields.Boolean(required=True)
+    requires_member_consent = fields.Boolean(required=True)
+
+
+class PolicyFileSchema(Schema):
+    """`flask p2p load-policies FILE`: a versioned file of policies and state rules."""
+
+    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    sources = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    policies = fields.List(fields.Nested(PolicyFileEntrySchema), required=True)
+    state_rules = fields.List(fields.Nested(StateRuleSchema), load_default=list)

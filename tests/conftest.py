@@ -1,0 +1,102 @@
+"""Every test gets an app from the factory over a database built by the migrations.
+
+SQLite (a file in a temporary folder) by default; when `DATABASE_URL` names a PostgreSQL
+server, a throwaway database is created on it for the session and dropped afterwards.
+"""
+
+import os
+import uuid
+from datetime import datetime
+
+import pytest
+import pytz
+from flask_migrate import upgrade
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+
+from p2p import create_app
+from p2p.config import database_uri
+from p2p.extensions import db
+from p2p.services import api_keys
+
+FIXED_NOW = pytz.utc.localize(datetime(2026, 11, 24, 15, 0))
+
+
+def _postgres_admin_url(url: str):
+    return make_url(url).set(database="postgres")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    configured = os.environ.get("DATABASE_URL")
+    if not configured:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        return
+    import psycopg
+
+    url = make_url(database_uri(""))
+    name = f"p2p_test_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin_url(str(url))
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _test_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "P2P_CLOCK": lambda: FIXED_NOW,
+    }
+
+
+@pytest.fixture
+def app(migrated):
+    app = create_app(_test_config(migrated))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _key(app, name: str, role: str) -> dict:
+    with app.app_context():
+        key = api_keys.create_api_key(name, role, FIXED_NOW)
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def portal(app):
+    """Headers of a portal caller."""
+    return _key(app, "test-portal", "portal")
+
+
+@pytest.fixture
+def admin(app):
+    """Headers of an admin caller."""
+    return _key(app, "test-admin", "admin")
