@@ -13,7 +13,7 @@ from p2p.clock import now
 from p2p.errors import P2PError
 from p2p.models import API_ROLES
 from p2p.schemas.policies import PolicyFileSchema
-from p2p.services import api_keys, policies
+from p2p.services import api_keys, policies, reviewers
 
 DEFAULT_POLICY_FILE = Path(__file__).parent / "defaults" / "policies.json"
 
@@ -82,6 +82,31 @@ def load_policies(file: Path) -> None:
         f"Loaded policy file version {document['version']}: "
         f"{counts['policies_created']} policies created, {counts['policies_updated']} updated, "
         f"{counts['state_rules']} state rules."
+    )
+
+
+@p2p.command("import-reviewers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_reviewers(file: Path) -> None:
+    """Load or update reviewers from a CSV file, all or nothing.
+
+    Columns: reviewer_id, name, credentials, specialties, case_types, licensed_states,
+    time_zone, mon .. sun, active. Lists are separated by ";" and each day's hours are
+    written "08:00-12:00;13:00-17:00" (wall clock in the reviewer's zone).
+    """
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file}: cannot read: {error}") from error
+    rows, problems = reviewers.parse_reviewer_csv(text)
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise click.ClickException(
+            f"{file}: nothing imported, {len(problems)} problem(s):\n{listing}"
+        )
+    counts = reviewers.import_reviewers(rows, now())
+    click.echo(
+        f"Imported {file}: {counts['created']} reviewers created, {counts['updated']} updated."
     )
 
 

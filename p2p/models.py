@@ -5,8 +5,8 @@ The schema exists only through the Alembic migrations under `migrations/`.
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2p.extensions import db
 from p2p.timestamps import UTCDateTime
@@ -14,6 +14,9 @@ from p2p.timestamps import UTCDateTime
 LINES_OF_BUSINESS = ("commercial", "medicare", "medicaid", "chip")
 CASE_STATUSES = ("pended", "denied", "partially_approved", "approved", "withdrawn")
 API_ROLES = ("portal", "admin")
+RESERVATION_KINDS = ("appointment", "hold")
+# A state machine: scheduled -> cancelled | completed (ROADMAP: no-show etc. will follow).
+APPOINTMENT_STATUSES = ("scheduled", "cancelled", "completed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -101,3 +104,128 @@ class Case(db.Model):
 
     def __repr__(self) -> str:  # never print member data
         return f"<Case {self.case_ref} {self.status}>"
+
+
+class Reviewer(db.Model):
+    """A medical director. `weekly_hours` are wall-clock times in the reviewer's own zone:
+    {"mon": [["08:00", "12:00"], ...], ...}; days left out are not worked."""
+
+    __tablename__ = "reviewers"
+
+    reviewer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credentials: Mapped[str] = mapped_column(String(50))
+    specialties: Mapped[list] = mapped_column(JSON)
+    case_types: Mapped[list] = mapped_column(JSON)
+    licensed_states: Mapped[list] = mapped_column(JSON)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    weekly_hours: Mapped[dict] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TimeOff(db.Model):
+    __tablename__ = "reviewer_time_off"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        Index("ix_reviewer_time_off_reviewer_end", "reviewer_id", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewers.reviewer_id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reservation(db.Model):
+    """A reviewer's time taken, by an appointment or a hold.
+
+    The one table the no-overlap invariant lives on, in the database itself: an exclusion
+    constraint on PostgreSQL, triggers on SQLite (migration 0002). Cancelling an appointment
+    deletes its reservation, which frees the time; an expired hold is deleted before any
+    reservation that needs its time.
+    """
+
+    __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint(_in("kind", RESERVATION_KINDS), name="kind"),
+        CheckConstraint("(kind = 'hold') = (expires_at IS NOT NULL)", name="holds_expire"),
+        Index("ix_reservations_reviewer_start", "reviewer_id", "start_at"),
+        Index("ix_reservations_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewers.reviewer_id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(20))
+    # Holds only: when it frees itself, what it is for, and who holds it.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    case_refs: Mapped[list | None] = mapped_column(JSON)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    holder: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Appointment(db.Model):
+    """A booked P2P. Its times stay after cancellation (for history); its reservation does not."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint(_in("status", APPOINTMENT_STATUSES), name="status"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        Index("ix_appointments_reviewer_start", "reviewer_id", "start_at"),
+        Index("ix_appointments_requesting_provider_npi", "requesting_provider_npi"),
+        Index("ix_appointments_status_start", "status", "start_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewers.reviewer_id"))
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="SET NULL"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    time_zone: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(default=0)
+    requesting_provider_npi: Mapped[str] = mapped_column(String(10))
+    requesting_provider_name: Mapped[str] = mapped_column(String(200))
+    requesting_provider_email: Mapped[str] = mapped_column(String(254))
+    contact: Mapped[dict] = mapped_column(JSON)
+    performer: Mapped[dict] = mapped_column(JSON)
+    call_notes: Mapped[dict] = mapped_column(JSON)
+    acknowledge_consultative_only: Mapped[bool] = mapped_column(default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    reviewer: Mapped[Reviewer] = relationship(lazy="joined")
+    reservation: Mapped[Reservation | None] = relationship()
+    cases: Mapped[list["AppointmentCase"]] = relationship(
+        order_by="AppointmentCase.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class AppointmentCase(db.Model):
+    """A case discussed in an appointment, with its outcome for that appointment's time."""
+
+    __tablename__ = "appointment_cases"
+
+    appointment_id: Mapped[str] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str] = mapped_column(String(20))
+    level_of_review: Mapped[str | None] = mapped_column(String(40))
+    # Set when a case update takes the case out of the appointment (issue 4, item 8).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_reason: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case] = relationship(lazy="joined")

@@ -4,8 +4,10 @@ SQLite (a file in a temporary folder) by default; when `DATABASE_URL` names a Po
 server, a throwaway database is created on it for the session and dropped afterwards.
 """
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -22,27 +24,32 @@ from p2p.services import api_keys
 FIXED_NOW = pytz.utc.localize(datetime(2026, 11, 24, 15, 0))
 
 
-def _postgres_admin_url(url: str):
-    return make_url(url).set(database="postgres")
-
-
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    configured = os.environ.get("DATABASE_URL")
-    if not configured:
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+@contextlib.contextmanager
+def empty_database(sqlite_folder) -> Iterator[str]:
+    """A new, empty database: a SQLite file, or one on the PostgreSQL server that
+    `DATABASE_URL` names (dropped afterwards)."""
+    if not os.environ.get("DATABASE_URL"):
+        yield "sqlite:///" + str(sqlite_folder / f"{uuid.uuid4().hex}.sqlite3")
         return
     import psycopg
 
     url = make_url(database_uri(""))
     name = f"p2p_test_{uuid.uuid4().hex[:12]}"
-    admin = _postgres_admin_url(str(url))
-    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    server = url.set(drivername="postgresql", database="postgres")
+    conninfo = server.render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
