@@ -9,9 +9,12 @@ import pytz
 from sqlalchemy import delete
 
 from p2p.cli import DEFAULT_POLICY_FILE, read_policy_file
+from p2p.demo_reviewers import demo_reviewers, demo_time_off
 from p2p.extensions import db
-from p2p.models import ApiKey, Case
-from p2p.services import api_keys, cases, policies, transaction
+from p2p.models import ApiKey, Case, TimeOff
+from p2p.schemas.cases import CaseSchema
+from p2p.schemas.reviewers import ReviewerSchema
+from p2p.services import api_keys, cases, policies, reviewers, transaction
 
 EASTERN = pytz.timezone("America/New_York")
 DEMO_KEYS = (("demo-portal", "portal"), ("demo-admin", "admin"))
@@ -55,8 +58,8 @@ def demo_cases(now: datetime) -> list[tuple[str, dict]]:
             "health_plan": plan,
             "line_of_business": line,
             "status": status,
-            "determination_at": None if status == "pended" else _eastern(now, days),
-            "info_due_at": _eastern(now, due, 17) if due is not None else None,
+            "determination_at": None if status == "pended" else _eastern(now, days).isoformat(),
+            "info_due_at": _eastern(now, due, 17).isoformat() if due is not None else None,
             "additional_info_received": False,
             "appeal_filed": False,
             "reconsideration_completed": False,
@@ -94,7 +97,7 @@ def demo_cases(now: datetime) -> list[tuple[str, dict]]:
             "partially_approved",
             dob="1982-06-11",
             days=-2,
-            case_type="Joint Surgery",
+            case_type="MSK Joint Surgery",
         ),
         case(
             "CHIP-OPEN",
@@ -166,15 +169,38 @@ def load(now: datetime, reset: bool = False) -> str:
     if reset:
         with transaction():
             db.session.execute(delete(Case).where(Case.case_ref.like(DEMO_PREFIX + "%")))
-    lines = [f"Policies: {counts['policies_created'] + counts['policies_updated']} loaded."]
+    lines = [
+        f"Policies: {counts['policies_created'] + counts['policies_updated']} loaded.",
+        "Demo cases (reference, member DOB, outcome now):",
+    ]
     for case_ref, body in demo_cases(now):
-        case, _, availability = cases.put_case(case_ref, body, now)
+        case, _, availability = cases.put_case(case_ref, CaseSchema().load(body), now)
         lines.append(
             f"  {case_ref:<22} DOB {case.member_dob}  {availability.outcome:<17} "
             f"{availability.level_of_review or '-'}"
         )
+    # Through the same schemas as the API: the demo data is valid input by construction.
+    people = [(rid, ReviewerSchema().load(body)) for rid, body in demo_reviewers()]
+    reviewers.import_reviewers(people, now)
+    with transaction():
+        # Time off is generated afresh from today, so a demo loaded again stays current.
+        ids = [reviewer_id for reviewer_id, _ in people]
+        db.session.execute(delete(TimeOff).where(TimeOff.reviewer_id.in_(ids)))
+        for reviewer_id, start, end, reason in demo_time_off(
+            people, now.astimezone(EASTERN).date()
+        ):
+            db.session.add(
+                TimeOff(
+                    reviewer_id=reviewer_id,
+                    start_at=start,
+                    end_at=end,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+    lines.append(f"Reviewers: {len(people)} medical directors with weekly hours and time off.")
     with transaction():
         db.session.execute(delete(ApiKey).where(ApiKey.name.in_([n for n, _ in DEMO_KEYS])))
     for name, role in DEMO_KEYS:
         lines.append(f"API key {name} ({role}): {api_keys.create_api_key(name, role, now)}")
-    return "\n".join(["Demo cases (reference, member DOB, outcome now):", *lines])
+    return "\n".join(lines)

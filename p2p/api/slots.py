@@ -1,0 +1,30 @@
+"""Slot search (portal): a week of bookable times for the provider's cases."""
+
+from flask import current_app
+from flask.views import MethodView
+
+from p2p import slots
+from p2p.api.access import requires
+from p2p.api.common import api_blueprint
+from p2p.clock import now
+from p2p.schemas.slots import SlotQuerySchema, SlotSearchSchema
+from p2p.services import slots as slot_service
+
+blp = api_blueprint("slots", "/api/v1/slots", "Bookable times of trained reviewers.")
+
+
+@blp.route("")
+class SlotsView(MethodView):
+    @requires("portal")
+    @blp.arguments(SlotQuerySchema, location="query")
+    @blp.response(200, SlotSearchSchema)
+    def get(self, query: dict):
+        preferences = slots.Preferences(
+            time_zone=query["time_zone"],
+            days=frozenset(slots.DAY_NAMES.index(day) for day in query["days"]),
+            hours=frozenset(query["hours"]),
+        )
+        result = slot_service.search(query["case_refs"], preferences, query["week_of"], now())
+        # Already JSON-ready (see result_document): returned as a response, so the schema
+        # above documents it without a second pass over thousands of slots.
+        return current_app.json.response(slot_service.result_document(result))

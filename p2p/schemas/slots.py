@@ -1,0 +1,108 @@
+"""Slot search (API.md, Slots): the query, and the week of slots it answers with."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+from webargs.fields import DelimitedList
+
+from p2p import slots
+from p2p.schemas.cases import CASE_REF
+from p2p.schemas.fields import TimeZone
+
+MAX_CASES = 10
+
+
+class SlotQuerySchema(Schema):
+    case_refs = DelimitedList(
+        fields.String(validate=CASE_REF),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_CASES),
+        metadata={"description": "Comma-separated case references, e.g. A1,A2."},
+    )
+    time_zone = TimeZone(required=True, metadata={"description": "The provider's zone."})
+    week_of = fields.Date(
+        load_default=None,
+        metadata={
+            "description": "Any date of the wanted week (Mon-Sun in time_zone); "
+            "default: the current week."
+        },
+    )
+    days = DelimitedList(
+        fields.String(validate=validate.OneOf(slots.DAY_NAMES)),
+        load_default=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        validate=validate.Length(min=1, max=7),
+        metadata={"description": "Preferred days; default mon,tue,wed,thu,fri."},
+    )
+    hours = DelimitedList(
+        fields.Integer(strict=False, validate=validate.Range(min=0, max=23)),
+        load_default=lambda: list(range(7, 19)),
+        validate=validate.Length(min=1, max=24),
+        metadata={"description": "Preferred one-hour blocks (7 = 7:00-8:00); default 7..18."},
+    )
+
+    @validates("case_refs")
+    def _distinct(self, value: list[str], **_):
+        if len(set(value)) != len(value):
+            raise ValidationError("A case appears twice.")
+
+
+class WeekSchema(Schema):
+    start = fields.Date()
+    end = fields.Date()
+
+
+class SearchCaseSchema(Schema):
+    case_ref = fields.String()
+    outcome = fields.String()
+    valid_until = fields.DateTime(allow_none=True)
+    slot_before_deadline = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "Outcome-changing cases: does any slot start before "
+            "valid_until? null for the other outcomes."
+        },
+    )
+
+
+class MatchSchema(Schema):
+    specialty = fields.Boolean()
+    state_license = fields.Boolean()
+
+
+class SlotSchema(Schema):
+    start = fields.DateTime()
+    end = fields.DateTime()
+    label = fields.String(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
+    consultative_only_case_refs = fields.List(fields.String())
+
+
+class ReviewerSlotsSchema(Schema):
+    reviewer_id = fields.String()
+    name = fields.String()
+    credentials = fields.String()
+    match = fields.Nested(MatchSchema)
+    match_acknowledgement_required = fields.Boolean(
+        metadata={
+            "description": "A member state's rule (e.g. TX licence or same specialty) "
+            "is not met: booking needs the matching call note."
+        },
+    )
+    slots = fields.List(fields.Nested(SlotSchema))
+
+
+class PriorityGroupSchema(Schema):
+    priority = fields.Integer()
+    label = fields.String()
+    reviewers = fields.List(fields.Nested(ReviewerSlotsSchema))
+
+
+class EmptySchema(Schema):
+    reason = fields.String(metadata={"enum": list(slots.EMPTY_REASONS)})
+    message = fields.String()
+    first_week_with_slots = fields.Date(allow_none=True)
+
+
+class SlotSearchSchema(Schema):
+    time_zone = fields.String()
+    week = fields.Nested(WeekSchema)
+    cases = fields.List(fields.Nested(SearchCaseSchema))
+    groups = fields.List(fields.Nested(PriorityGroupSchema))
+    empty = fields.Nested(EmptySchema, allow_none=True)

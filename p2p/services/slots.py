@@ -1,0 +1,276 @@
+"""Slot search: the database's reviewers, bookings and cases, handed to the pure engine.
+
+The engine needs every reviewer's busy time over the weeks it may look at: the searched
+week, and, for the "slot before the deadline" answer, from now to the latest deadline (at
+most 12 weeks on). Only when the week is empty does it look 12 weeks past it, so the wider
+window is loaded only then.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import pytz
+from flask import current_app
+from sqlalchemy import or_, select
+
+from p2p import slots
+from p2p.errors import NotEligible, ValidationFailed
+from p2p.extensions import db
+from p2p.models import Case, Reservation, Reviewer, StateRule, TimeOff
+from p2p.services import cases as case_service
+
+LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
+MARGIN = timedelta(days=2)  # zones: a provider's week starts up to a day from UTC's
+
+
+@dataclass(frozen=True)
+class SearchCases:
+    """The cases of a search, in the order asked, with their eligibility now."""
+
+    rows: tuple[Case, ...]
+    needs: tuple[slots.CaseNeed, ...]
+
+
+def load_cases(
+    case_refs: Sequence[str], now: datetime, *, at: datetime | None = None
+) -> SearchCases:
+    """Cases by reference; unknown ones are a 422 naming them, unavailable ones not_eligible."""
+    found = {
+        case.case_ref: case
+        for case in db.session.scalars(select(Case).where(Case.case_ref.in_(list(case_refs))))
+    }
+    unknown = [ref for ref in case_refs if ref not in found]
+    if unknown:
+        raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")
+    rows, needs = [], []
+    for ref in case_refs:
+        case = found[ref]
+        availability = case_service.decide(case, at or now)
+        if not availability.eligible:
+            raise NotEligible(
+                f"Case {ref} has no P2P available: {availability.message}",
+                {"case_refs": [f"{ref}: {availability.message}"]},
+            )
+        rows.append(case)
+        needs.append(
+            slots.CaseNeed(
+                case_ref=ref,
+                case_type=case.case_type,
+                specialty=case.specialty,
+                member_state=case.member_state,
+                outcome=availability.outcome,
+                valid_until=availability.valid_until,
+            )
+        )
+    return SearchCases(tuple(rows), tuple(needs))
+
+
+def state_rules() -> tuple[slots.StateRule, ...]:
+    return tuple(
+        slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
+        for rule in db.session.scalars(select(StateRule))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _weekly_hours(document: str):
+    return slots.weekly_hours_from_strings(json.loads(document))
+
+
+def _weekly(weekly_hours: dict):
+    return _weekly_hours(json.dumps(weekly_hours, sort_keys=True))
+
+
+REVIEWER_COLUMNS = (
+    Reviewer.reviewer_id,
+    Reviewer.name,
+    Reviewer.credentials,
+    Reviewer.specialties,
+    Reviewer.case_types,
+    Reviewer.licensed_states,
+    Reviewer.time_zone,
+    Reviewer.weekly_hours,
+    Reviewer.active,
+)
+
+
+def trained_reviewers(case_types: Iterable[str], reviewer_id: str | None = None) -> list:
+    """Active reviewers trained for every one of the case types (rows of REVIEWER_COLUMNS:
+    plain tuples, cheaper than ORM objects on this hot path)."""
+    needed = set(case_types)
+    query = select(*REVIEWER_COLUMNS).where(Reviewer.active.is_(True))
+    if reviewer_id is not None:
+        query = query.where(Reviewer.reviewer_id == reviewer_id)
+    return [row for row in db.session.execute(query) if needed <= set(row.case_types)]
+
+
+def engine_reviewers(
+    rows: Sequence[Reviewer],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    ignore_reservations: Iterable[int] = (),
+) -> list[slots.Reviewer]:
+    """The engine's reviewers, with their time off and live reservations in [start, end)."""
+    ids = [row.reviewer_id for row in rows]
+    busy, time_off = defaultdict(list), defaultdict(list)
+    if ids:
+        ignored = list(ignore_reservations)
+        reservations = select(
+            Reservation.reviewer_id, Reservation.start_at, Reservation.end_at
+        ).where(
+            Reservation.reviewer_id.in_(ids),
+            Reservation.end_at > start,
+            Reservation.start_at < end,
+            # An expired hold no longer takes the time, even before it is swept away.
+            or_(Reservation.expires_at.is_(None), Reservation.expires_at > now),
+        )
+        if ignored:
+            reservations = reservations.where(Reservation.id.not_in(ignored))
+        for reviewer_id, start_at, end_at in db.session.execute(reservations):
+            busy[reviewer_id].append(slots.Interval(start_at, end_at))
+        absences = select(TimeOff.reviewer_id, TimeOff.start_at, TimeOff.end_at).where(
+            TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end
+        )
+        for reviewer_id, start_at, end_at in db.session.execute(absences):
+            time_off[reviewer_id].append(slots.Interval(start_at, end_at))
+    return [
+        slots.Reviewer(
+            reviewer_id=row.reviewer_id,
+            name=row.name,
+            credentials=row.credentials,
+            specialties=frozenset(row.specialties),
+            case_types=frozenset(row.case_types),
+            licensed_states=frozenset(row.licensed_states),
+            time_zone=row.time_zone,
+            weekly_hours=_weekly(row.weekly_hours),
+            active=row.active,
+            time_off=tuple(time_off[row.reviewer_id]),
+            busy=tuple(busy[row.reviewer_id]),
+        )
+        for row in rows
+    ]
+
+
+def week_bounds(time_zone: str, week_of: date) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00 on the provider's clock."""
+    zone = pytz.timezone(time_zone)
+    monday = week_of - timedelta(days=week_of.weekday())
+    return (
+        zone.localize(datetime.combine(monday, datetime.min.time())),
+        zone.localize(datetime.combine(monday + timedelta(days=7), datetime.min.time())),
+    )
+
+
+def search_request(
+    needs: Sequence[slots.CaseNeed], preferences: slots.Preferences, week_of: date, now: datetime
+) -> slots.SearchRequest:
+    config = current_app.config
+    return slots.SearchRequest(
+        cases=tuple(needs),
+        preferences=preferences,
+        week_of=week_of,
+        now=now,
+        minimum_notice=config["P2P_MINIMUM_NOTICE"],
+        minutes_per_case=config["P2P_MINUTES_PER_CASE"],
+        state_rules=state_rules(),
+    )
+
+
+def search(
+    case_refs: Sequence[str], preferences: slots.Preferences, week_of: date | None, now: datetime
+) -> slots.WeekResult:
+    """A week of slots for these cases, in the provider's zone and preferences."""
+    week_of = week_of or now.astimezone(pytz.timezone(preferences.time_zone)).date()
+    chosen = load_cases(case_refs, now)
+    request = search_request(chosen.needs, preferences, week_of, now)
+    rows = trained_reviewers(request.case_types)
+    week_start, week_end = week_bounds(preferences.time_zone, week_of)
+    deadlines = [need.valid_until for need in chosen.needs if need.valid_until is not None]
+    start = min(week_start, now) - MARGIN
+    end = max([week_end, *(min(d, now + LOOK_AHEAD) for d in deadlines)]) + MARGIN
+    result = slots.search_week(engine_reviewers(rows, start, end, now), request)
+    if result.empty is not None and rows:
+        # Nothing this week: the engine names the first later week with a slot, so it needs
+        # the bookings of the 12 weeks after this one.
+        wider = max(end, week_end + LOOK_AHEAD + MARGIN)
+        result = slots.search_week(engine_reviewers(rows, start, wider, now), request)
+    return result
+
+
+def result_document(result: slots.WeekResult) -> dict:
+    """API.md's slot search response, ready for JSON: instants as ISO strings with the
+    provider's offset, dates as YYYY-MM-DD.
+
+    A week holds a few hundred distinct starts shared by many reviewers, and the engine
+    hands out one `Slot` per start, so each is rendered once and reused: this keeps a
+    search of thousands of slots fast. `SlotSearchSchema` describes the result, and a test
+    holds this function to it (the same document as `SlotSearchSchema().dump`).
+    """
+    zone = pytz.timezone(result.time_zone)
+
+    def local(instant: datetime | None) -> str | None:
+        return instant.astimezone(zone).isoformat() if instant is not None else None
+
+    rendered: dict[int, dict] = {}
+
+    def slot_document(slot: slots.Slot) -> dict:
+        document = rendered.get(id(slot))
+        if document is None:
+            document = rendered[id(slot)] = {
+                "start": local(slot.start),
+                "end": local(slot.end),
+                "label": slot.label,
+                "consultative_only_case_refs": list(slot.consultative_only_case_refs),
+            }
+        return document
+
+    empty = result.empty
+    return {
+        "time_zone": result.time_zone,
+        "week": {"start": result.week_start.isoformat(), "end": result.week_end.isoformat()},
+        "cases": [
+            {
+                "case_ref": case.case_ref,
+                "outcome": case.outcome,
+                "valid_until": local(case.valid_until),
+                "slot_before_deadline": case.slot_before_deadline,
+            }
+            for case in result.cases
+        ],
+        "groups": [
+            {
+                "priority": group.priority,
+                "label": group.label,
+                "reviewers": [
+                    {
+                        "reviewer_id": entry.reviewer.reviewer_id,
+                        "name": entry.reviewer.name,
+                        "credentials": entry.reviewer.credentials,
+                        "match": {
+                            "specialty": entry.match.specialty,
+                            "state_license": entry.match.state_license,
+                        },
+                        "match_acknowledgement_required": bool(entry.rule_breaches),
+                        "slots": [slot_document(slot) for slot in entry.slots],
+                    }
+                    for entry in group.reviewers
+                ],
+            }
+            for group in result.groups
+        ],
+        "empty": None
+        if empty is None
+        else {
+            "reason": empty.reason,
+            "message": empty.message,
+            "first_week_with_slots": (
+                empty.first_week_with_slots.isoformat() if empty.first_week_with_slots else None
+            ),
+        },
+    }
