@@ -1,0 +1,98 @@
+"""The slot engine: which reviewer could hold a P2P when, for the provider's cases.
+
+Pure domain code: no Flask, no database, no clock. "Now" is an argument, every datetime is
+aware, zones are pytz, instants are compared in UTC. The service layer builds the inputs
+from the database and serialises the results to API.md's JSON.
+
+- `search_week(reviewers, request)`: a week of slots in priority groups, or why not.
+- `is_offered(reviewer, request, start)`: the same rule for one (reviewer, start), for
+  booking, holds and rescheduling.
+- `slot_label(start, time_zone)`: "Mon 11/23/26 3:15 pm PST".
+- `weekly_hours_from_strings` / `weekly_hours_to_strings`: API.md's weekly hours.
+"""
+
+from p2p.slots.availability import GRID_SECONDS
+from p2p.slots.errors import SlotsError
+from p2p.slots.labels import slot_label
+from p2p.slots.matching import PRIORITY_LABELS, is_trained, match_for, priority_of, rule_breaches
+from p2p.slots.results import (
+    EMPTY_REASONS,
+    FULLY_BOOKED,
+    NO_OVERLAP_WITH_PREFERENCES,
+    NO_TRAINED_REVIEWER,
+    SAME_SPECIALTY,
+    STATE_LICENSE,
+    CaseResult,
+    Empty,
+    Match,
+    Offer,
+    PriorityGroup,
+    ReviewerSlots,
+    RuleBreach,
+    Slot,
+    WeekResult,
+)
+from p2p.slots.search import LOOK_AHEAD_WEEKS, is_offered, search_week
+from p2p.slots.values import (
+    CONSULTATIVE_ONLY,
+    DEFAULT_DAYS,
+    DEFAULT_HOURS,
+    DEFAULT_STATE_RULES,
+    MINUTES_PER_CASE,
+    OUTCOME_CHANGING,
+    OUTCOMES,
+    UNAVAILABLE,
+    CaseNeed,
+    Interval,
+    Preferences,
+    Reviewer,
+    SearchRequest,
+    StateRule,
+)
+from p2p.slots.weekly_hours import DAY_NAMES, weekly_hours_from_strings, weekly_hours_to_strings
+
+__all__ = [
+    "CONSULTATIVE_ONLY",
+    "DAY_NAMES",
+    "DEFAULT_DAYS",
+    "DEFAULT_HOURS",
+    "DEFAULT_STATE_RULES",
+    "EMPTY_REASONS",
+    "FULLY_BOOKED",
+    "GRID_SECONDS",
+    "LOOK_AHEAD_WEEKS",
+    "MINUTES_PER_CASE",
+    "NO_OVERLAP_WITH_PREFERENCES",
+    "NO_TRAINED_REVIEWER",
+    "OUTCOMES",
+    "OUTCOME_CHANGING",
+    "PRIORITY_LABELS",
+    "SAME_SPECIALTY",
+    "STATE_LICENSE",
+    "UNAVAILABLE",
+    "CaseNeed",
+    "CaseResult",
+    "Empty",
+    "Interval",
+    "Match",
+    "Offer",
+    "Preferences",
+    "PriorityGroup",
+    "Reviewer",
+    "ReviewerSlots",
+    "RuleBreach",
+    "SearchRequest",
+    "Slot",
+    "SlotsError",
+    "StateRule",
+    "WeekResult",
+    "is_offered",
+    "is_trained",
+    "match_for",
+    "priority_of",
+    "rule_breaches",
+    "search_week",
+    "slot_label",
+    "weekly_hours_from_strings",
+    "weekly_hours_to_strings",
+]

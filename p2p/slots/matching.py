@@ -1,0 +1,87 @@
+"""Who may hold the call, and in which priority (API.md, Slots).
+
+Only active reviewers trained for every case's type are offered ("The list of physicians
+returned are all trained and prepared ..." [001][004]). Among them:
+
+  priority 1  same specialty as every case AND licensed in every member's state
+  priority 2  same specialty, not licensed in some member's state
+  priority 3  licensed everywhere, lacks some case's specialty
+  priority 4  neither
+
+Specialty ranks above licence because the seeds group by "Priority by Skill", a provider
+may ask for an "MD Specialty match", and the Texas rules ask first for the same specialty;
+a licence alone says nothing of skill. State rules (`StateRule`, TX: licence and specialty)
+do not move anyone: they say which reviewers need the provider's acknowledgement to book.
+"""
+
+from collections.abc import Iterable
+
+from p2p.slots.results import SAME_SPECIALTY, STATE_LICENSE, Match, RuleBreach
+from p2p.slots.values import CaseNeed, Reviewer, StateRule
+
+PRIORITY_LABELS = {
+    1: "1st Priority by Skill",
+    2: "2nd Priority by Skill",
+    3: "3rd Priority by Skill",
+    4: "4th Priority by Skill",
+}
+
+
+_MATCHES = {
+    (specialty, state_license): Match(specialty, state_license)
+    for specialty in (True, False)
+    for state_license in (True, False)
+}
+
+
+class Qualification:
+    """What a set of cases asks of a reviewer, worked out once per search."""
+
+    def __init__(self, cases: Iterable[CaseNeed], state_rules: Iterable[StateRule] = ()):
+        cases = tuple(cases)
+        rules = {rule.state: rule for rule in state_rules}
+        self.case_types = frozenset(case.case_type for case in cases)
+        self.specialties = frozenset(case.specialty for case in cases)
+        self.states = frozenset(case.member_state for case in cases)
+        self._ruled = [
+            (case, rules[case.member_state]) for case in cases if case.member_state in rules
+        ]
+
+    def trained(self, reviewer: Reviewer) -> bool:
+        return reviewer.active and self.case_types <= reviewer.case_types
+
+    def match(self, reviewer: Reviewer) -> Match:
+        return _MATCHES[
+            self.specialties <= reviewer.specialties, self.states <= reviewer.licensed_states
+        ]
+
+    def breaches(self, reviewer: Reviewer) -> tuple[RuleBreach, ...]:
+        """Every (case, requirement) of a member state's rule this reviewer does not meet."""
+        breaches = []
+        for case, rule in self._ruled:
+            if rule.requires_state_license and case.member_state not in reviewer.licensed_states:
+                breaches.append(RuleBreach(case.case_ref, rule.state, STATE_LICENSE))
+            if rule.requires_same_specialty and case.specialty not in reviewer.specialties:
+                breaches.append(RuleBreach(case.case_ref, rule.state, SAME_SPECIALTY))
+        return tuple(breaches)
+
+
+def is_trained(reviewer: Reviewer, case_types: Iterable[str]) -> bool:
+    return reviewer.active and frozenset(case_types) <= reviewer.case_types
+
+
+def match_for(reviewer: Reviewer, cases: Iterable[CaseNeed]) -> Match:
+    return Qualification(cases).match(reviewer)
+
+
+def priority_of(match: Match) -> int:
+    if match.specialty:
+        return 1 if match.state_license else 2
+    return 3 if match.state_license else 4
+
+
+def rule_breaches(
+    reviewer: Reviewer, cases: Iterable[CaseNeed], state_rules: Iterable[StateRule]
+) -> tuple[RuleBreach, ...]:
+    """Every (case, requirement) of a member state's rule this reviewer does not meet."""
+    return Qualification(cases, state_rules).breaches(reviewer)

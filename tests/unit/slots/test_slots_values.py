@@ -1,0 +1,73 @@
+"""Inputs the engine refuses (SlotsError, with the field named)."""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from p2p.slots import CaseNeed, Interval, Preferences, SearchRequest, SlotsError, search_week
+
+from .factories import at, case, request, reviewer, utc
+
+
+def refused(field, build):
+    with pytest.raises(SlotsError) as raised:
+        build()
+    assert raised.value.field == field
+
+
+def test_intervals_are_aware_and_forward_and_kept_in_utc():
+    refused("start", lambda: Interval(datetime(2026, 1, 1), utc(2026, 1, 2)))
+    refused("end", lambda: Interval(utc(2026, 1, 2), utc(2026, 1, 1)))
+    refused("end", lambda: Interval(utc(2026, 1, 1), utc(2026, 1, 1)))
+    interval = Interval(at("America/New_York", 2026, 1, 1, 9), at("Asia/Tokyo", 2026, 1, 2, 0))
+    assert interval.start == utc(2026, 1, 1, 14) and interval.start.utcoffset() == timedelta(0)
+
+
+def test_reviewer_inputs():
+    refused("time_zone", lambda: reviewer(zone="US/Nowhere"))
+    refused("specialties", lambda: replace(reviewer(), specialties="orthopedic_surgery"))
+    refused("busy", lambda: replace(reviewer(), busy=((utc(2026, 1, 1), utc(2026, 1, 2)),)))
+    # Lists are taken and frozen.
+    taken = replace(reviewer(), licensed_states=["TX"], busy=[])
+    assert taken.licensed_states == frozenset({"TX"}) and taken.busy == ()
+
+
+def test_case_inputs():
+    refused("outcome", lambda: case(outcome="maybe"))
+    refused(
+        "valid_until", lambda: case(outcome="outcome_changing", valid_until=datetime(2026, 1, 1))
+    )
+    assert CaseNeed("A", "t", "s", "TX", "unavailable").valid_until is None
+
+
+def test_preferences_inputs():
+    refused("time_zone", lambda: Preferences("Pacific/Atlantis"))
+    refused("days", lambda: Preferences("UTC", days=frozenset({7})))
+    refused("hours", lambda: Preferences("UTC", hours=frozenset({24})))
+    assert Preferences("UTC").days == frozenset(range(5))
+    assert Preferences("UTC").hours == frozenset(range(7, 19))
+    assert Preferences.any_time("UTC").hours == frozenset(range(24))
+
+
+def test_search_request_inputs():
+    preferences = Preferences("UTC")
+    now = utc(2026, 1, 1)
+    refused("cases", lambda: SearchRequest((), preferences, date(2026, 1, 1), now))
+    refused("cases", lambda: SearchRequest((case(), case()), preferences, date(2026, 1, 1), now))
+    refused("week_of", lambda: SearchRequest((case(),), preferences, now, now))
+    refused(
+        "now", lambda: SearchRequest((case(),), preferences, date(2026, 1, 1), datetime(2026, 1, 1))
+    )
+    refused(
+        "minimum_notice",
+        lambda: SearchRequest((case(),), preferences, date(2026, 1, 1), now, timedelta(hours=-1)),
+    )
+    refused(
+        "minutes_per_case",
+        lambda: SearchRequest((case(),), preferences, date(2026, 1, 1), now, timedelta(0), 0),
+    )
+
+
+def test_a_reviewer_twice_is_refused():
+    refused("reviewers", lambda: search_week([reviewer(), reviewer()], request()))
