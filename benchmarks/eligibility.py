@@ -23,14 +23,18 @@ UTC = pytz.utc
 START = UTC.localize(datetime(2026, 1, 1, 14))  # noqa: DTZ001 (localize is the pytz way)
 
 POLICIES = [
-    eligibility.Policy("America/New_York",
-                       eligibility.Reconsideration(True, eligibility.Window(5, "business_days")),
-                       eligibility.Appeal("health_plan", eligibility.Window(60, "calendar_days")),
-                       None),
-    eligibility.Policy("America/Phoenix",
-                       eligibility.Reconsideration(True, eligibility.Window(60, "calendar_days")),
-                       eligibility.Appeal("us", eligibility.Window(180, "calendar_days")),
-                       eligibility.Appeal("health_plan", eligibility.Window(60, "calendar_days"))),
+    eligibility.Policy(
+        "America/New_York",
+        eligibility.Reconsideration(True, eligibility.Window(5, "business_days")),
+        eligibility.Appeal("health_plan", eligibility.Window(60, "calendar_days")),
+        None,
+    ),
+    eligibility.Policy(
+        "America/Phoenix",
+        eligibility.Reconsideration(True, eligibility.Window(60, "calendar_days")),
+        eligibility.Appeal("us", eligibility.Window(180, "calendar_days")),
+        eligibility.Appeal("health_plan", eligibility.Window(60, "calendar_days")),
+    ),
     eligibility.Policy("America/Chicago", None, None, None),
 ]
 
@@ -39,8 +43,9 @@ def sample_decisions(count: int, rng: random.Random) -> list[tuple]:
     samples = []
     for _ in range(count):
         determined = START + timedelta(minutes=rng.randrange(0, 365 * 24 * 60))
-        status = rng.choice(["denied", "denied", "denied", "partially_approved", "pended",
-                             "approved", "withdrawn"])
+        status = rng.choice(
+            ["denied", "denied", "denied", "partially_approved", "pended", "approved", "withdrawn"]
+        )
         facts = eligibility.CaseFacts(
             status=status,
             line_of_business=rng.choice(["commercial", "medicaid", "chip", "medicare"]),
@@ -71,15 +76,21 @@ def in_process(seconds: float) -> float:
 
 
 def case_body(i: int, rng: random.Random) -> dict:
-    determined = datetime(2026, 11, 2, 15, 4) + timedelta(days=rng.randrange(0, 20))
+    determined = f"2026-11-{rng.randrange(2, 22):02d}T15:04:00-05:00"
     return {
         "episode_id": f"E-{i}",
-        "member": {"name": f"Bench Member {i}", "dob": "1961-04-02", "state": "PA",
-                   "member_id": f"M{i}"},
+        "member": {
+            "name": f"Bench Member {i}",
+            "dob": "1961-04-02",
+            "state": "PA",
+            "member_id": f"M{i}",
+        },
         "health_plan": rng.choice(["aetna-better-health", "health-partners-plans"]),
-        "line_of_business": "medicaid", "status": "denied",
-        "determination_at": determined.isoformat() + "-05:00",
-        "case_type": "MSK Spine Surgery", "specialty": "orthopedic_surgery",
+        "line_of_business": "medicaid",
+        "status": "denied",
+        "determination_at": determined,
+        "case_type": "MSK Spine Surgery",
+        "specialty": "orthopedic_surgery",
         "ordering_provider": {"npi": "1234567893", "name": "Dr. Jane Doe"},
     }
 
@@ -88,27 +99,40 @@ def over_http(total: int, concurrency: int, case_count: int = 500) -> None:
     rng = random.Random(11)
     with postgres_database() as url:
         flask("p2p", "load-policies", database_url=url)
-        key = flask("p2p", "create-api-key", "bench", "--role", "portal",
-                    database_url=url).strip().splitlines()[-1]
+        key = (
+            flask("p2p", "create-api-key", "bench", "--role", "portal", database_url=url)
+            .strip()
+            .splitlines()[-1]
+        )
         auth = {"Authorization": f"Bearer {key}"}
         with gunicorn(url, workers=2) as port:
             for i in range(case_count):
-                status, body = request(port, "PUT", f"/api/v1/cases/B{i}",
-                                       {**auth, "Content-Type": "application/json"},
-                                       json.dumps(case_body(i, rng)).encode())
+                status, body = request(
+                    port,
+                    "PUT",
+                    f"/api/v1/cases/B{i}",
+                    {**auth, "Content-Type": "application/json"},
+                    json.dumps(case_body(i, rng)).encode(),
+                )
                 assert status == 201, body
             headers = {**auth, "X-Member-DOB": "1961-04-02"}
 
             def availability(i: int) -> int:
-                return request(port, "GET", f"/api/v1/cases/B{i % case_count}/p2p-availability",
-                               headers)[0]
+                return request(
+                    port, "GET", f"/api/v1/cases/B{i % case_count}/p2p-availability", headers
+                )[0]
 
             load(availability, 300, concurrency)  # warm-up
             result = load(availability, total, concurrency)
-            print(result.line(f"availability endpoint (gunicorn 2 workers, PostgreSQL, "
-                              f"{concurrency} clients)"))
-            print(f"  target: >= 500 req/s and p99 < 20 ms -> "
-                  f"{'met' if result.per_second >= 500 and result.percentile(99) < 20 else 'NOT met'}")
+            print(
+                result.line(
+                    f"availability endpoint (gunicorn 2 workers, PostgreSQL, {concurrency} clients)"
+                )
+            )
+            print(
+                f"  target: >= 500 req/s and p99 < 20 ms -> "
+                f"{'met' if result.per_second >= 500 and result.percentile(99) < 20 else 'NOT met'}"
+            )
 
 
 def main() -> None:
@@ -119,8 +143,10 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     rate = in_process(args.seconds)
-    print(f"eligibility.decide in-process: {rate:,.0f} decisions/s "
-          f"(target >= 50,000 -> {'met' if rate >= 50_000 else 'NOT met'})")
+    print(
+        f"eligibility.decide in-process: {rate:,.0f} decisions/s "
+        f"(target >= 50,000 -> {'met' if rate >= 50_000 else 'NOT met'})"
+    )
     if not args.skip_http:
         over_http(args.requests, args.concurrency)
 

@@ -43,8 +43,11 @@ def postgres_database() -> Iterator[str]:
 def flask(*args: str, database_url: str) -> str:
     result = subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", *args],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout
 
@@ -61,9 +64,18 @@ def gunicorn(database_url: str, workers: int = 2, extra_env: dict | None = None)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 30
@@ -81,8 +93,9 @@ def gunicorn(database_url: str, workers: int = 2, extra_env: dict | None = None)
         process.wait(timeout=30)
 
 
-def request(port: int, method: str, path: str, headers: dict | None = None,
-            body: bytes | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -115,8 +128,9 @@ class LoadResult:
         )
 
 
-def load(send: Callable[[int], int], total: int, concurrency: int,
-         max_seconds: float = 60.0) -> LoadResult:
+def load(
+    send: Callable[[int], int], total: int, concurrency: int, max_seconds: float = 60.0
+) -> LoadResult:
     """Send `total` requests from `concurrency` threads (bounded in count and time).
 
     `send(i)` performs request i and returns its HTTP status.

@@ -36,7 +36,7 @@ def from_environment(instance_path: str) -> dict:
             minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))
         ),
         "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
-        "P2P_LOG_SQL": _bool(os.environ.get("P2P_LOG_SQL")),
+        "P2P_BENCHMARK_STATIC_JSON": os.environ.get("P2P_BENCHMARK_STATIC_JSON"),
         # flask-smorest / OpenAPI
         "API_TITLE": "P2P consultation scheduler",
         "API_VERSION": "v1",

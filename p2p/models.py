@@ -124,6 +124,23 @@ class Reviewer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    trained_for: Mapped[list["ReviewerCaseType"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ReviewerCaseType(db.Model):
+    """The case types a reviewer is trained for, as rows: the slot search selects trained
+    reviewers in SQL. Kept in step with `Reviewer.case_types` by the reviewer service."""
+
+    __tablename__ = "reviewer_case_types"
+    __table_args__ = (Index("ix_reviewer_case_types_case_type", "case_type", "reviewer_id"),)
+
+    reviewer_id: Mapped[str] = mapped_column(
+        ForeignKey("reviewers.reviewer_id", ondelete="CASCADE"), primary_key=True
+    )
+    case_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+
 
 class TimeOff(db.Model):
     __tablename__ = "reviewer_time_off"

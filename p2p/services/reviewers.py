@@ -13,7 +13,7 @@ from p2p import slots
 from p2p.api.errors import flatten_messages
 from p2p.errors import NotFound
 from p2p.extensions import db
-from p2p.models import Appointment, Reviewer, TimeOff
+from p2p.models import Appointment, Reviewer, ReviewerCaseType, TimeOff
 from p2p.schemas.reviewers import REVIEWER_ID, ReviewerSchema
 from p2p.services import transaction
 
@@ -62,6 +62,11 @@ def _store(reviewer_id: str, document: dict, now: datetime) -> tuple[Reviewer, b
     # Sets, kept sorted so the stored JSON is stable.
     reviewer.specialties = sorted(set(document["specialties"]))
     reviewer.case_types = sorted(set(document["case_types"]))
+    kept = {link.case_type: link for link in reviewer.trained_for}
+    reviewer.trained_for = [
+        kept.get(case_type) or ReviewerCaseType(case_type=case_type)
+        for case_type in reviewer.case_types
+    ]
     reviewer.licensed_states = sorted(set(document["licensed_states"]))
     reviewer.updated_at = now
     return reviewer, created
@@ -187,4 +192,3 @@ def import_reviewers(rows: Iterable[tuple[str, dict]], now: datetime) -> dict[st
             _, created = _store(reviewer_id, document, now)
             counts["created" if created else "updated"] += 1
     return counts
-

@@ -1,9 +1,8 @@
 """Slot search: the database's reviewers, bookings and cases, handed to the pure engine.
 
-The engine needs every reviewer's busy time over the weeks it may look at: the searched
-week, and, for the "slot before the deadline" answer, from now to the latest deadline (at
-most 12 weeks on). Only when the week is empty does it look 12 weeks past it, so the wider
-window is loaded only then.
+The engine needs every reviewer's busy time over the weeks it may look at. From now to the
+end of the searched week is enough when that week offers a slot; an empty week makes it look
+up to 12 weeks on (and up to the deadlines), so the wider window is loaded only then.
 """
 
 import json
@@ -15,13 +14,15 @@ from functools import lru_cache
 
 import pytz
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 
-from p2p import slots
+from p2p import eligibility, slots
 from p2p.errors import NotEligible, ValidationFailed
 from p2p.extensions import db
-from p2p.models import Case, Reservation, Reviewer, StateRule, TimeOff
+from p2p.models import Case, Reservation, Reviewer, ReviewerCaseType, StateRule, TimeOff
 from p2p.services import cases as case_service
+from p2p.services import policies
+from p2p.timestamps import epoch_seconds
 
 LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
 MARGIN = timedelta(days=2)  # zones: a provider's week starts up to a day from UTC's
@@ -47,9 +48,13 @@ def load_cases(
     if unknown:
         raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")
     rows, needs = [], []
+    domain_policies = policies.policies_for(
+        {(case.health_plan, case.line_of_business) for case in found.values()}
+    )
     for ref in case_refs:
         case = found[ref]
-        availability = case_service.decide(case, at or now)
+        policy = domain_policies[(case.health_plan, case.line_of_business)]
+        availability = eligibility.decide(case_service.facts(case), policy, at or now)
         if not availability.eligible:
             raise NotEligible(
                 f"Case {ref} has no P2P available: {availability.message}",
@@ -101,11 +106,19 @@ REVIEWER_COLUMNS = (
 def trained_reviewers(case_types: Iterable[str], reviewer_id: str | None = None) -> list:
     """Active reviewers trained for every one of the case types (rows of REVIEWER_COLUMNS:
     plain tuples, cheaper than ORM objects on this hot path)."""
-    needed = set(case_types)
-    query = select(*REVIEWER_COLUMNS).where(Reviewer.active.is_(True))
+    needed = sorted(set(case_types))
+    trained = (
+        select(ReviewerCaseType.reviewer_id)
+        .where(ReviewerCaseType.case_type.in_(needed))
+        .group_by(ReviewerCaseType.reviewer_id)
+        .having(func.count() == len(needed))
+    )
+    query = select(*REVIEWER_COLUMNS).where(
+        Reviewer.active.is_(True), Reviewer.reviewer_id.in_(trained)
+    )
     if reviewer_id is not None:
         query = query.where(Reviewer.reviewer_id == reviewer_id)
-    return [row for row in db.session.execute(query) if needed <= set(row.case_types)]
+    return list(db.session.execute(query))
 
 
 def engine_reviewers(
@@ -120,9 +133,12 @@ def engine_reviewers(
     ids = [row.reviewer_id for row in rows]
     busy, time_off = defaultdict(list), defaultdict(list)
     if ids:
-        ignored = list(ignore_reservations)
+        # Bookings (kind 0) and time off (kind 1) in one round trip, as epoch seconds.
         reservations = select(
-            Reservation.reviewer_id, Reservation.start_at, Reservation.end_at
+            Reservation.reviewer_id,
+            epoch_seconds(Reservation.start_at),
+            epoch_seconds(Reservation.end_at),
+            literal(0),
         ).where(
             Reservation.reviewer_id.in_(ids),
             Reservation.end_at > start,
@@ -130,15 +146,19 @@ def engine_reviewers(
             # An expired hold no longer takes the time, even before it is swept away.
             or_(Reservation.expires_at.is_(None), Reservation.expires_at > now),
         )
+        ignored = list(ignore_reservations)
         if ignored:
             reservations = reservations.where(Reservation.id.not_in(ignored))
-        for reviewer_id, start_at, end_at in db.session.execute(reservations):
-            busy[reviewer_id].append(slots.Interval(start_at, end_at))
-        absences = select(TimeOff.reviewer_id, TimeOff.start_at, TimeOff.end_at).where(
-            TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end
-        )
-        for reviewer_id, start_at, end_at in db.session.execute(absences):
-            time_off[reviewer_id].append(slots.Interval(start_at, end_at))
+        absences = select(
+            TimeOff.reviewer_id,
+            epoch_seconds(TimeOff.start_at),
+            epoch_seconds(TimeOff.end_at),
+            literal(1),
+        ).where(TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end)
+        for reviewer_id, start_at, end_at, kind in db.session.connection().execute(
+            union_all(reservations, absences)
+        ):
+            (time_off if kind else busy)[reviewer_id].append((start_at, end_at))
     return [
         slots.Reviewer(
             reviewer_id=row.reviewer_id,
@@ -150,8 +170,8 @@ def engine_reviewers(
             time_zone=row.time_zone,
             weekly_hours=_weekly(row.weekly_hours),
             active=row.active,
-            time_off=tuple(time_off[row.reviewer_id]),
-            busy=tuple(busy[row.reviewer_id]),
+            time_off_seconds=tuple(time_off[row.reviewer_id]),
+            busy_seconds=tuple(busy[row.reviewer_id]),
         )
         for row in rows
     ]
@@ -191,16 +211,25 @@ def search(
     request = search_request(chosen.needs, preferences, week_of, now)
     rows = trained_reviewers(request.case_types)
     week_start, week_end = week_bounds(preferences.time_zone, week_of)
-    deadlines = [need.valid_until for need in chosen.needs if need.valid_until is not None]
     start = min(week_start, now) - MARGIN
-    end = max([week_end, *(min(d, now + LOOK_AHEAD) for d in deadlines)]) + MARGIN
+    # Busy time from now to the week's end is enough whenever the week offers a slot: the
+    # first slot from now (for slot_before_deadline) then lies at or before it.
+    end = max(week_end, now) + MARGIN
     result = slots.search_week(engine_reviewers(rows, start, end, now), request)
-    if result.empty is not None and rows:
-        # Nothing this week: the engine names the first later week with a slot, so it needs
-        # the bookings of the 12 weeks after this one.
-        wider = max(end, week_end + LOOK_AHEAD + MARGIN)
-        result = slots.search_week(engine_reviewers(rows, start, wider, now), request)
+    if not result.groups and rows:
+        # An empty week: the engine looks up to 12 weeks further for the first week with a
+        # slot, and up to the deadlines for one before them; it needs their bookings too.
+        deadlines = [need.valid_until for need in chosen.needs if need.valid_until is not None]
+        wider = max([week_end + LOOK_AHEAD, *(min(d, now + LOOK_AHEAD) for d in deadlines)])
+        result = slots.search_week(engine_reviewers(rows, start, wider + MARGIN, now), request)
     return result
+
+
+@lru_cache(maxsize=65_536)
+def local_iso(instant: datetime, time_zone: str) -> str:
+    """An instant as ISO 8601 with the offset of `time_zone` (cached by instant: searches of
+    the same weeks share their starts, as the engine's labels do)."""
+    return instant.astimezone(pytz.timezone(time_zone)).isoformat()
 
 
 def result_document(result: slots.WeekResult) -> dict:
@@ -212,10 +241,10 @@ def result_document(result: slots.WeekResult) -> dict:
     search of thousands of slots fast. `SlotSearchSchema` describes the result, and a test
     holds this function to it (the same document as `SlotSearchSchema().dump`).
     """
-    zone = pytz.timezone(result.time_zone)
+    zone_name = result.time_zone
 
     def local(instant: datetime | None) -> str | None:
-        return instant.astimezone(zone).isoformat() if instant is not None else None
+        return local_iso(instant, zone_name) if instant is not None else None
 
     rendered: dict[int, dict] = {}
 

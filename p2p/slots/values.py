@@ -58,6 +58,20 @@ def _seconds(intervals: Iterable[Interval]) -> list[tuple[int, int]]:
     return [(seconds_floor(i.start), seconds_ceil(i.end)) for i in intervals]
 
 
+def _second_pairs(values: Iterable[tuple[int, int]], field_name: str) -> tuple:
+    values = tuple(values)
+    for pair in values:
+        if (
+            len(pair) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair)
+            or pair[1] <= pair[0]
+        ):
+            raise SlotsError(
+                f"{field_name} holds (start, end) POSIX seconds, end > start.", field_name
+            )
+    return values
+
+
 def _frozen(values: Iterable[str], field_name: str) -> frozenset[str]:
     if isinstance(values, str):
         raise SlotsError(f"{field_name} is a set of strings, not one string.", field_name)
@@ -79,7 +93,12 @@ class Reviewer:
     `time_zone`; an end of `time(0, 0)` means 24:00 (see `weekly_hours`). `busy`: the
     reviewer's appointments and live holds, already widened by any buffer the caller
     wants; `time_off`: absences. Both only need to cover the weeks searched (for an empty
-    week or a deadline the engine looks up to 12 weeks ahead)."""
+    week or a deadline the engine looks up to 12 weeks ahead).
+
+    `busy_seconds` / `time_off_seconds`: the same, as (start, end) POSIX-second pairs, the
+    engine's own representation: a caller that reads hundreds of bookings per search (the
+    database can hand over epoch seconds directly) skips building an `Interval` for each.
+    Both forms may be given; they are merged."""
 
     reviewer_id: str
     name: str
@@ -92,6 +111,8 @@ class Reviewer:
     active: bool = True
     time_off: tuple[Interval, ...] = ()
     busy: tuple[Interval, ...] = ()
+    busy_seconds: tuple[tuple[int, int], ...] = ()
+    time_off_seconds: tuple[tuple[int, int], ...] = ()
     working_minutes: tuple[DayMinutes, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -100,20 +121,22 @@ class Reviewer:
             object.__setattr__(self, name, _frozen(getattr(self, name), name))
         for name in ("time_off", "busy"):
             object.__setattr__(self, name, _intervals(getattr(self, name), name))
+        for name in ("time_off_seconds", "busy_seconds"):
+            object.__setattr__(self, name, _second_pairs(getattr(self, name), name))
         object.__setattr__(self, "working_minutes", day_minutes(self.weekly_hours))
         object.__setattr__(self, "weekly_hours", MappingProxyType(dict(self.weekly_hours)))
 
     @cached_property
     def blocked_spans(self) -> SpanSet:
         """Busy and time off together, as sorted seconds: computed once per reviewer."""
-        if not self.time_off:
+        if not (self.time_off or self.time_off_seconds):
             return self.busy_spans
-        return SpanSet(chain(self.busy_spans, _seconds(self.time_off)))
+        return SpanSet(chain(self.busy_spans, _seconds(self.time_off), self.time_off_seconds))
 
     @cached_property
     def busy_spans(self) -> SpanSet:
         """Busy only (appointments and holds): the load the fair order spreads."""
-        return SpanSet(_seconds(self.busy))
+        return SpanSet(chain(_seconds(self.busy), self.busy_seconds))
 
 
 @dataclass(frozen=True, slots=True)

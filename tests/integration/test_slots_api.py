@@ -281,3 +281,43 @@ def test_response_is_exactly_what_the_schema_describes(client, portal, world):
         body = search(client, portal, **params).get_data(as_text=True)
         schema = SlotSearchSchema()
         assert schema.dump(schema.load(json.loads(body))) == json.loads(body)
+
+
+def test_an_empty_week_looks_ahead_through_later_bookings(client, portal, admin, world):
+    """The first week with a slot is found past two weeks of time off: the search must load
+    the later weeks' busy time, not only the searched week's."""
+    put_reviewer, put_case = world
+    put_reviewer("ny")
+    put_case("A1", line_of_business="medicaid", health_plan="aetna-better-health")
+    client.post(
+        "/api/v1/reviewers/ny/time-off",
+        headers=admin,
+        json={"start": "2026-11-23T00:00:00-05:00", "end": "2026-12-07T00:00:00-05:00"},
+    )
+    body = search(client, portal, case_refs="A1").json
+    assert body["empty"]["reason"] == "fully_booked"
+    assert body["empty"]["first_week_with_slots"] == "2026-12-07"
+    # The 5-business-day window closes Tue 1 Dec: no slot before it.
+    assert body["cases"][0]["slot_before_deadline"] is False
+    # Searching that later week directly gives slots, and still no slot before the deadline.
+    later = search(client, portal, case_refs="A1", week_of="2026-12-09").json
+    assert later["empty"] is None
+    assert later["cases"][0]["slot_before_deadline"] is False
+    flags = {
+        s["consultative_only_case_refs"][0]
+        for g in later["groups"]
+        for r in g["reviewers"]
+        for s in r["slots"]
+    }
+    assert flags == {"A1"}
+
+
+def test_retraining_a_reviewer_changes_who_is_offered(client, portal, admin, world):
+    put_reviewer, put_case = world
+    put_reviewer("ny")
+    put_case("A1")
+    assert search(client, portal, case_refs="A1").json["empty"] is None
+    put_reviewer("ny", case_types=["Radiology"])
+    assert search(client, portal, case_refs="A1").json["empty"]["reason"] == "no_trained_reviewer"
+    put_reviewer("ny", case_types=["Radiology", "MSK Spine Surgery"], active=False)
+    assert search(client, portal, case_refs="A1").json["empty"]["reason"] == "no_trained_reviewer"

@@ -71,3 +71,42 @@ def test_search_request_inputs():
 
 def test_a_reviewer_twice_is_refused():
     refused("reviewers", lambda: search_week([reviewer(), reviewer()], request()))
+
+
+def test_busy_given_as_posix_seconds_is_the_same_as_intervals():
+    """The seconds form (for callers reading many bookings) means exactly what Intervals do."""
+    from dataclasses import replace
+
+    from p2p.slots import search_week
+    from tests.unit.slots.factories import request as search_request
+    from tests.unit.slots.factories import reviewer, slots_of, utc
+
+    busy = [
+        (utc(2026, 11, 24, 14), utc(2026, 11, 24, 14, 30)),
+        (utc(2026, 11, 25, 16, 15), utc(2026, 11, 25, 17)),
+    ]
+    off = [(utc(2026, 11, 26, 5), utc(2026, 11, 27, 5))]
+    as_intervals = reviewer(busy=busy, time_off=off)
+    as_seconds = replace(
+        reviewer(),
+        busy_seconds=tuple((int(s.timestamp()), int(e.timestamp())) for s, e in busy),
+        time_off_seconds=tuple((int(s.timestamp()), int(e.timestamp())) for s, e in off),
+    )
+    wanted = search_request()
+    expected = slots_of(search_week([as_intervals], wanted))
+    assert expected  # the week has slots, and fewer than with no bookings at all
+    assert len(expected) < len(slots_of(search_week([reviewer()], wanted)))
+    assert slots_of(search_week([as_seconds], wanted)) == expected
+
+
+def test_busy_seconds_are_checked():
+    from dataclasses import replace
+
+    import pytest
+
+    from p2p.slots import SlotsError
+    from tests.unit.slots.factories import reviewer
+
+    for bad in [((10, 5),), ((1.5, 9),), ((1,),), ((True, 9),)]:
+        with pytest.raises(SlotsError):
+            replace(reviewer(), busy_seconds=bad)
