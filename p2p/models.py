@@ -5,7 +5,7 @@ The schema exists only through the Alembic migrations under `migrations/`.
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2p.extensions import db
@@ -121,6 +121,9 @@ class Reviewer(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64))
     weekly_hours: Mapped[dict] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
+    # SHA-256 of the secret in the reviewer's calendar subscription URL (rotatable).
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -246,3 +249,77 @@ class AppointmentCase(db.Model):
     removed_reason: Mapped[str | None] = mapped_column(String(500))
 
     case: Mapped[Case] = relationship(lazy="joined")
+
+
+class AppointmentEvent(db.Model):
+    """The audit trail: every create, reschedule, cancel and case change, with who did it,
+    when, and the appointment before and after (no member data: case references only)."""
+
+    __tablename__ = "appointment_events"
+    __table_args__ = (Index("ix_appointment_events_appointment", "appointment_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class IdempotencyKey(db.Model):
+    """An `Idempotency-Key` a caller used, with the request it came with and the answer it
+    got: the same key and body answers the same again, never a second booking."""
+
+    __tablename__ = "idempotency_keys"
+
+    caller: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """An email to send, written in the same transaction as the change it tells of, and
+    delivered (with retries and backoff) by the scheduler process."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One message per (appointment, sequence, purpose, recipient): enqueuing twice is a no-op.
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    appointment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SchedulerLease(db.Model):
+    """Who runs the background jobs: one row per lease name, renewed by the holder.
+    A second `flask p2p scheduler` waits until the lease is free (see p2p/jobs.py)."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
