@@ -110,6 +110,26 @@ def import_reviewers(file: Path) -> None:
     )
 
 
+@p2p.command("scheduler")
+def scheduler() -> None:
+    """Run the background jobs (reminders, hold expiry, email delivery, completion).
+
+    Run one or more; only the one holding the database lease works, the others stand by.
+    """
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from p2p import jobs
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("Scheduler started; waiting for the lease (Ctrl-C stops it).")
+    jobs.run(current_app._get_current_object(), stop)
+
+
 @p2p.command("demo")
 @click.option("--reset/--keep", default=False, help="Wipe existing demo data first.")
 def demo(reset: bool) -> None:

@@ -29,11 +29,23 @@ migrate = Migrate()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys, let readers and the one writer work side by side (WAL),
-    and wait for the write lock instead of failing at once."""
+    """SQLite: enforce foreign keys, use WAL, and wait for the write lock instead of failing
+    at once. Python's sqlite3 (3.11) would only BEGIN before the first write, leaving a
+    transaction's reads outside it; it is told to stay out of transaction control, and
+    `_sqlite_begin` starts every transaction itself (the SQLAlchemy documentation's recipe)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """SQLite: BEGIN IMMEDIATE, so a transaction holds the write lock from its first read.
+    Every check-then-write (is the appointment still scheduled? is the time free?) then reads
+    the current state; SQLite runs one writer at a time anyway. PostgreSQL is untouched."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,5 +1,6 @@
 """Cases (portal): store what the portal knows; answer "P2P AVAILABILITY"."""
 
+from flask import g
 from flask.views import MethodView
 
 from p2p.api.access import requires
@@ -30,7 +31,7 @@ class CaseView(MethodView):
     @blp.alt_response(201, schema=StoredCaseSchema, description="Case created.")
     def put(self, document: dict, case_ref: str):
         case_ref = validated_path(CaseRefSchema(), case_ref=case_ref)["case_ref"]
-        case, created, availability = cases.put_case(case_ref, document, now())
+        case, created, availability = cases.put_case(case_ref, document, now(), g.api_caller)
         return cases.case_document(case, availability), 201 if created else 200
 
 

@@ -1,11 +1,12 @@
 """Reviewers (admin): registry, time off, and their appointments."""
 
+from flask import current_app
 from flask.views import MethodView
 
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
-from p2p.schemas.appointments import AppointmentListSchema
+from p2p.schemas.appointments import AppointmentListSchema, FeedUrlSchema
 from p2p.schemas.reviewers import (
     DateRangeQuerySchema,
     ReviewerIdSchema,
@@ -63,3 +64,13 @@ class ReviewerAppointmentsView(MethodView):
             _reviewer_id(reviewer_id), query["from_"], query["to"], now()
         )
         return {"appointments": [appointment_document(a) for a in appointments]}
+
+
+@blp.route("/<reviewer_id>/calendar-feed")
+class CalendarFeedView(MethodView):
+    @requires("admin")
+    @blp.response(201, FeedUrlSchema)
+    def post(self, reviewer_id: str):
+        secret = reviewers.rotate_calendar_feed(_reviewer_id(reviewer_id), now())
+        base = current_app.config["P2P_BASE_URL"].rstrip("/")
+        return {"url": f"{base}/calendar-feeds/{secret}.ics"}

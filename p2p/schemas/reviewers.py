@@ -57,6 +57,12 @@ class ReviewerSchema(Schema):
     time_zone = TimeZone(required=True)
     weekly_hours = WeeklyHours(required=True)
     active = fields.Boolean(load_default=True)
+    email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "Where booking, change and reminder emails go."},
+    )
 
 
 class StoredReviewerSchema(ReviewerSchema):

@@ -60,7 +60,7 @@ def decide(case: Case, at: datetime) -> eligibility.Availability:
     return eligibility.decide(facts(case), policies.to_domain(policy), at)
 
 
-def put_case(case_ref: str, document: dict, now: datetime):
+def put_case(case_ref: str, document: dict, now: datetime, actor: str = "portal"):
     """Create or replace a case; answer (case, created, availability now)."""
     with transaction():
         if policies.find_policy(document["health_plan"], document["line_of_business"]) is None:
@@ -85,6 +85,10 @@ def put_case(case_ref: str, document: dict, now: datetime):
             setattr(case, column, document["ordering_provider"][key])
         case.updated_at = now
         availability = decide(case, now)
+        if not created:
+            from p2p.services import booking
+
+            booking.reconcile_case(case, actor, now)
     return case, created, availability
 
 

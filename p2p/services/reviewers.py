@@ -1,7 +1,9 @@
 """Reviewers (medical directors): registry, time off, CSV import, and their calendar."""
 
 import csv
+import hashlib
 import io
+import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -26,6 +28,7 @@ FIELDS = (
     "time_zone",
     "weekly_hours",
     "active",
+    "email",
 )
 CSV_COLUMNS = (
     "reviewer_id",
@@ -151,6 +154,7 @@ def _csv_document(row: dict) -> dict:
             day: _hours(row.get(day)) for day in slots.DAY_NAMES if _split(row.get(day))
         },
         "active": active,
+        "email": (row.get("email") or "").strip() or None,
     }
 
 
@@ -192,3 +196,39 @@ def import_reviewers(rows: Iterable[tuple[str, dict]], now: datetime) -> dict[st
             _, created = _store(reviewer_id, document, now)
             counts["created" if created else "updated"] += 1
     return counts
+
+
+# Calendar subscription ------------------------------------------------------------------------
+
+FEED_KEEPS_CANCELLED = timedelta(days=30)
+
+
+def rotate_calendar_feed(reviewer_id: str, now: datetime) -> str:
+    """A new secret for the reviewer's feed URL; the previous one stops working. Only its
+    hash is stored, like API keys."""
+    secret = secrets.token_urlsafe(32)
+    with transaction():
+        reviewer = get_reviewer(reviewer_id)
+        reviewer.feed_token_hash = hashlib.sha256(secret.encode()).hexdigest()
+        reviewer.updated_at = now
+    return secret
+
+
+def feed_appointments(secret: str, now: datetime) -> tuple[Reviewer, list[Appointment]]:
+    """The reviewer whose feed this is, with the appointments it shows: every scheduled or
+    completed one from 30 days back on, and cancelled ones for 30 days after cancelling."""
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    reviewer = db.session.scalar(select(Reviewer).where(Reviewer.feed_token_hash == digest))
+    if reviewer is None:
+        raise NotFound("No calendar feed at this address.")
+    since = now - FEED_KEEPS_CANCELLED
+    appointments = db.session.scalars(
+        select(Appointment)
+        .where(
+            Appointment.reviewer_id == reviewer.reviewer_id,
+            Appointment.end_at >= since,
+            (Appointment.status != "cancelled") | (Appointment.updated_at >= since),
+        )
+        .order_by(Appointment.start_at)
+    ).all()
+    return reviewer, list(appointments)

@@ -12,4 +12,7 @@ def index():
 
 
 def init_app(app: Flask) -> None:
+    from p2p.web import feeds
+
     app.register_blueprint(bp)
+    app.register_blueprint(feeds.bp)

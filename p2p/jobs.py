@@ -1,0 +1,216 @@
+"""Background jobs: reminders, hold expiry, outbox delivery, completing past appointments.
+
+Exactly once however many web workers run: the jobs run only in `flask p2p scheduler`, a
+process of its own, and only while it holds the database lease `scheduler` (a row in
+`scheduler_leases`, renewed every few seconds). A second scheduler process, on this machine
+or another, stands by until the lease expires, then takes over. Web workers never start a
+scheduler.
+
+The jobs live in the database (APScheduler's SQLAlchemyJobStore, table `apscheduler_jobs`),
+so a restart loses none; each job is idempotent besides (reminders and emails carry dedupe
+keys, sweeps and completions are conditional updates), so a run repeated after a crash
+sends and changes nothing twice.
+"""
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from p2p.clock import now
+from p2p.extensions import db
+from p2p.models import Appointment, SchedulerLease
+from p2p.services import transaction
+
+log = logging.getLogger(__name__)
+
+LEASE = "scheduler"
+LEASE_SECONDS = 30
+REMINDERS = (("reminder_24h", timedelta(hours=24)), ("reminder_1h", timedelta(hours=1)))
+
+_app: Flask | None = None  # the app the scheduler process runs jobs for
+
+
+# The jobs ---------------------------------------------------------------------------------------
+
+
+def deliver_outbox(moment: datetime) -> dict:
+    from p2p import notifications
+
+    return notifications.deliver_due(moment)
+
+
+def expire_holds(moment: datetime) -> int:
+    from p2p.services import booking
+
+    return booking.sweep_expired_holds(moment)
+
+
+def send_reminders(moment: datetime) -> int:
+    """Queue the 24-hour and 1-hour reminders that are due. A reminder is due once the
+    appointment is that close, if it was booked (or last moved) before that point: a call
+    booked for this afternoon gets no "tomorrow" reminder. Dedupe keys make a repeat a no-op."""
+    from p2p.services import messages
+
+    queued = 0
+    with transaction():
+        upcoming = db.session.scalars(
+            select(Appointment).where(
+                Appointment.status == "scheduled",
+                Appointment.start_at > moment,
+                Appointment.start_at <= moment + REMINDERS[0][1],
+            )
+        ).all()
+        for appointment in upcoming:
+            for kind, before in REMINDERS:
+                due = appointment.start_at - before
+                if due <= moment and appointment.updated_at <= due:
+                    messages.appointment_changed(appointment, kind, moment)
+                    queued += 1
+    return queued
+
+
+def complete_past(moment: datetime) -> int:
+    """Scheduled appointments whose time has passed become completed (ROADMAP: the call
+    outcome will be recorded on them)."""
+    from p2p.services import booking
+
+    done = 0
+    with transaction():
+        for appointment in db.session.scalars(
+            select(Appointment).where(
+                Appointment.status == "scheduled", Appointment.end_at <= moment
+            )
+        ):
+            before = booking.snapshot(appointment)
+            appointment.status = "completed"
+            appointment.updated_at = moment
+            booking._record(appointment, "completed", "scheduler", moment, before)
+            done += 1
+    return done
+
+
+JOBS = {
+    "deliver_outbox": (deliver_outbox, 30),
+    "expire_holds": (expire_holds, 60),
+    "send_reminders": (send_reminders, 60),
+    "complete_past": (complete_past, 300),
+}
+
+
+def run_job(name: str) -> None:
+    """What APScheduler calls (by reference, so the job store can keep it)."""
+    assert _app is not None, "the scheduler process sets the app first"
+    with _app.app_context():
+        function, _ = JOBS[name]
+        result = function(now())
+        log.info("job %s: %s", name, result)
+
+
+# The lease ----------------------------------------------------------------------------------------
+
+
+def acquire_lease(holder: str, moment: datetime, seconds: int = LEASE_SECONDS) -> bool:
+    """Take or renew the lease; False while someone else holds a live one."""
+    try:
+        with transaction():
+            lease = db.session.scalars(
+                select(SchedulerLease).where(SchedulerLease.name == LEASE).with_for_update()
+            ).first()
+            if lease is None:
+                db.session.add(
+                    SchedulerLease(
+                        name=LEASE, holder=holder, expires_at=moment + timedelta(seconds=seconds)
+                    )
+                )
+                return True
+            if lease.holder != holder and lease.expires_at > moment:
+                return False
+            lease.holder, lease.expires_at = holder, moment + timedelta(seconds=seconds)
+            return True
+    except (IntegrityError, OperationalError):
+        # Another process inserted the row first, or held SQLite's write lock: not ours now.
+        return False
+
+
+def release_lease(holder: str) -> None:
+    with transaction():
+        lease = db.session.get(SchedulerLease, LEASE)
+        if lease is not None and lease.holder == holder:
+            db.session.delete(lease)
+
+
+# The process ------------------------------------------------------------------------------------
+
+
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    """APScheduler with its jobs in the application's database. APScheduler 3.11 documents
+    zoneinfo, so it gets ZoneInfo("UTC") (our own code uses pytz)."""
+    scheduler = BackgroundScheduler(
+        jobstores={
+            "default": SQLAlchemyJobStore(
+                url=app.config["SQLALCHEMY_DATABASE_URI"], tablename="apscheduler_jobs"
+            )
+        },
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        timezone=ZoneInfo("UTC"),
+    )
+    return scheduler
+
+
+def register_jobs(scheduler: BackgroundScheduler) -> None:
+    for name, (_, seconds) in JOBS.items():
+        scheduler.add_job(
+            "p2p.jobs:run_job",
+            "interval",
+            seconds=seconds,
+            args=[name],
+            id=name,
+            name=name,
+            replace_existing=True,
+        )
+
+
+def run(
+    app: Flask,
+    stop: threading.Event,
+    *,
+    holder: str | None = None,
+    lease_seconds: int = LEASE_SECONDS,
+) -> None:
+    """Stand by until the lease is ours, run the jobs while it stays ours, until `stop`."""
+    global _app
+    _app = app
+    holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    scheduler = None
+    try:
+        while not stop.is_set():
+            with app.app_context():
+                ours = acquire_lease(holder, now(), lease_seconds)
+            if ours and scheduler is None:
+                log.info("scheduler %s holds the lease; starting jobs", holder)
+                scheduler = build_scheduler(app)
+                scheduler.start(paused=True)
+                register_jobs(scheduler)
+                scheduler.resume()
+            elif not ours and scheduler is not None:
+                log.warning("scheduler %s lost the lease; standing by", holder)
+                scheduler.shutdown(wait=True)
+                scheduler = None
+            stop.wait(lease_seconds / 3)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        with app.app_context():
+            release_lease(holder)
