@@ -37,6 +37,15 @@ def from_environment(instance_path: str) -> dict:
         ),
         "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
         "P2P_BENCHMARK_STATIC_JSON": os.environ.get("P2P_BENCHMARK_STATIC_JSON"),
+        # Outgoing email (p2p/notifications): security is "none", "starttls" or "tls".
+        "P2P_SMTP_HOST": os.environ.get("P2P_SMTP_HOST", "localhost"),
+        "P2P_SMTP_PORT": int(os.environ.get("P2P_SMTP_PORT", "25")),
+        "P2P_SMTP_SECURITY": os.environ.get("P2P_SMTP_SECURITY", "none").strip().lower(),
+        "P2P_SMTP_USERNAME": os.environ.get("P2P_SMTP_USERNAME") or None,
+        "P2P_SMTP_PASSWORD": os.environ.get("P2P_SMTP_PASSWORD") or None,
+        "P2P_MAIL_FROM": os.environ.get("P2P_MAIL_FROM", "P2P Scheduler <p2p@localhost>"),
+        "P2P_SMTP_TIMEOUT": float(os.environ.get("P2P_SMTP_TIMEOUT", "10")),
+        "P2P_MAIL_MAX_ATTEMPTS": int(os.environ.get("P2P_MAIL_MAX_ATTEMPTS", "8")),
         # flask-smorest / OpenAPI
         "API_TITLE": "P2P consultation scheduler",
         "API_VERSION": "v1",

@@ -1,0 +1,150 @@
+"""What an email about an appointment says, to the requesting provider or to the reviewer.
+
+Pure: reads the appointment it is given and returns text; no database, no clock, no I/O.
+Each side reads the time in its own zone (the provider's `appointment.time_zone`, the
+reviewer's `reviewer.time_zone`), labelled as on the scheduling page ("Wed 11/25/26 9:00 am
+PST"). Member name and date of birth are patient data (ROADMAP: never in emails): nothing
+here reads `Case.member_name` or `Case.member_dob`, and subjects carry only the time.
+"""
+
+from typing import TYPE_CHECKING
+
+from p2p.slots import CONSULTATIVE_ONLY, slot_label
+
+if TYPE_CHECKING:
+    from p2p.models import Appointment, AppointmentCase
+
+PROVIDER = "provider"
+REVIEWER = "reviewer"
+RECIPIENT_ROLES = (PROVIDER, REVIEWER)
+
+KINDS = ("booked", "rescheduled", "cancelled", "reminder_24h", "reminder_1h", "case_removed")
+
+_SUBJECTS = {
+    "booked": "P2P consultation booked: {when}",
+    "rescheduled": "P2P consultation rescheduled: {when}",
+    "cancelled": "P2P consultation cancelled: {when}",
+    "reminder_24h": "Reminder (24 hours): P2P consultation {when}",
+    "reminder_1h": "Reminder (1 hour): P2P consultation {when}",
+    "case_removed": "P2P consultation changed, a case was removed: {when}",
+}
+
+_OPENINGS = {
+    (PROVIDER, "booked"): "Your peer-to-peer (P2P) consultation is booked.",
+    (PROVIDER, "rescheduled"): "Your P2P consultation has a new time.",
+    (PROVIDER, "cancelled"): "Your P2P consultation is cancelled.",
+    (PROVIDER, "reminder_24h"): "A reminder: your P2P consultation is in about 24 hours.",
+    (PROVIDER, "reminder_1h"): "A reminder: your P2P consultation is in about 1 hour.",
+    (PROVIDER, "case_removed"): "A case was taken out of your P2P consultation.",
+    (REVIEWER, "booked"): "A peer-to-peer (P2P) consultation is booked with you.",
+    (REVIEWER, "rescheduled"): "A P2P consultation with you has a new time.",
+    (REVIEWER, "cancelled"): "A P2P consultation with you is cancelled.",
+    (REVIEWER, "reminder_24h"): "A reminder: you have a P2P consultation in about 24 hours.",
+    (REVIEWER, "reminder_1h"): "A reminder: you have a P2P consultation in about 1 hour.",
+    (REVIEWER, "case_removed"): "A case was taken out of a P2P consultation with you.",
+}
+
+_CLOSINGS = {
+    PROVIDER: "To reschedule or cancel, open My P2P Requests.",
+    REVIEWER: "The consultation is in your P2P calendar.",
+}
+
+_CONSULTATIVE_NOTE = "consultative only: the original decision cannot be changed"
+
+
+def appointment_email(
+    appointment: "Appointment", kind: str, recipient_role: str
+) -> tuple[str, str]:
+    """(subject, body_text) of the `kind` email for one side of the appointment."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown email kind {kind!r}; expected one of {', '.join(KINDS)}.")
+    if recipient_role not in RECIPIENT_ROLES:
+        raise ValueError(f"Unknown recipient role {recipient_role!r}.")
+    zone = appointment.time_zone if recipient_role == PROVIDER else appointment.reviewer.time_zone
+    when = slot_label(appointment.start_at, zone)
+    subject = _SUBJECTS[kind].format(when=when)
+
+    lines = [_OPENINGS[recipient_role, kind], ""]
+    lines += _summary(appointment, kind, when)
+    lines += _cases(appointment.cases)
+    if kind != "cancelled":
+        lines += _call(appointment, recipient_role)
+    lines += ["", _CLOSINGS[recipient_role]]
+    return subject, "\n".join(lines) + "\n"
+
+
+def _summary(appointment: "Appointment", kind: str, when: str) -> list[str]:
+    reviewer = appointment.reviewer
+    minutes = int((appointment.end_at - appointment.start_at).total_seconds() // 60)
+    lines = [f"When: {when} ({minutes} minutes)"]
+    if kind == "cancelled" and appointment.cancel_reason:
+        lines.append(f"Reason: {appointment.cancel_reason}")
+    lines += [
+        f"Reviewer: {_joined(reviewer.name, reviewer.credentials)}",
+        f"Requesting provider: {appointment.requesting_provider_name} "
+        f"(NPI {appointment.requesting_provider_npi})",
+        f"Appointment: {appointment.id}",
+    ]
+    return lines
+
+
+def _cases(links: "list[AppointmentCase]") -> list[str]:
+    # Case references and level of review only: the case row also holds the member's name and
+    # date of birth, which are never read here.
+    kept = [link for link in links if link.removed_at is None]
+    removed = [link for link in links if link.removed_at is not None]
+    lines = []
+    if kept:
+        lines += ["", "Cases:"]
+        for link in kept:
+            detail = link.level_of_review or "level of review not set"
+            if link.outcome == CONSULTATIVE_ONLY:
+                detail += f" ({_CONSULTATIVE_NOTE})"
+            lines.append(f"- {link.case.case_ref}: {detail}")
+    if removed:
+        lines += ["", "Taken out of this consultation:"]
+        for link in removed:
+            lines.append(f"- {link.case.case_ref}: {link.removed_reason or 'no reason given'}")
+    return lines
+
+
+def _call(appointment: "Appointment", recipient_role: str) -> list[str]:
+    contact = appointment.contact or {}
+    heading = "The reviewer will call:" if recipient_role == PROVIDER else "Call the provider at:"
+    lines = ["", heading, f"Phone: {_phone(contact.get('phone'), contact.get('phone_ext'))}"]
+    if contact.get("alt_phone"):
+        lines.append(
+            f"Alternate phone: {_phone(contact['alt_phone'], contact.get('alt_phone_ext'))}"
+        )
+    person = _joined(contact.get("name"), contact.get("location"))
+    if person:
+        lines.append(f"Contact: {person}")
+    if contact.get("instructions"):
+        lines.append(f"Instructions: {contact['instructions']}")
+    performer = _performer(appointment.performer or {})
+    if performer:
+        lines.append(f"Performed by: {performer}")
+    return lines
+
+
+def _phone(number: str | None, extension: str | None) -> str:
+    if not number:
+        return "not given"
+    return f"{number} ext. {extension}" if extension else number
+
+
+def _performer(performer: dict) -> str:
+    """Who holds the call on the provider's side (DOMAIN.md, "Who will perform the P2P")."""
+    kind = performer.get("kind")
+    if kind == "requesting_provider":
+        provider = _joined(performer.get("name"), performer.get("credential"))
+        return f"{provider} (requesting provider)"
+    person = " ".join(p for p in (performer.get("first_name"), performer.get("last_name")) if p)
+    described = _joined(person, performer.get("location"))
+    if kind == "contact_person":
+        return f"{described} (contact person)"
+    return described
+
+
+def _joined(*parts: str | None) -> str:
+    return ", ".join(part for part in parts if part)

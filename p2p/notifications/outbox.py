@@ -1,0 +1,103 @@
+"""Putting emails in the outbox, inside the transaction of the change they tell of: the email
+exists if and only if the change was committed.
+
+One message per (appointment, sequence, kind, recipient). The check below finds a message
+already queued (in this transaction or an earlier one); the insert itself is
+`ON CONFLICT (dedupe_key) DO NOTHING`, so a concurrent transaction queuing the same message
+leaves one row and neither transaction fails.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from p2p.extensions import db
+from p2p.models import OutboxMessage
+from p2p.notifications.emails import PROVIDER, REVIEWER, appointment_email
+
+if TYPE_CHECKING:
+    from p2p.models import Appointment
+
+CALENDAR_METHODS = ("REQUEST", "CANCEL")
+
+
+def dedupe_key(appointment: "Appointment", kind: str, recipient: str) -> str:
+    return f"{appointment.id}:{appointment.sequence}:{kind}:{recipient}"
+
+
+def enqueue_appointment_emails(
+    appointment: "Appointment",
+    kind: str,
+    now: datetime,
+    *,
+    ics: str | None = None,
+    ics_method: str | None = None,
+) -> list[OutboxMessage]:
+    """Queue the `kind` email to the requesting provider, and to the reviewer when the
+    reviewer has an email address, due at `now`. Returns the messages this call added
+    (none when they were queued before). Does not commit."""
+    method = _calendar_method(ics, ics_method)
+    recipients = [(PROVIDER, appointment.requesting_provider_email)]
+    if appointment.reviewer.email:
+        recipients.append((REVIEWER, appointment.reviewer.email))
+
+    added = []
+    for role, address in recipients:
+        recipient = address.strip()
+        key = dedupe_key(appointment, kind, recipient)
+        queued = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+        if db.session.scalar(queued) is not None:
+            continue
+        subject, body = appointment_email(appointment, kind, role)
+        message_id = _insert_unless_queued(
+            dedupe_key=key,
+            appointment_id=appointment.id,
+            kind=kind,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            ics=ics,
+            ics_method=method,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        if message_id is not None:
+            added.append(db.session.get(OutboxMessage, message_id))
+    return added
+
+
+def _calendar_method(ics: str | None, ics_method: str | None) -> str | None:
+    if ics is None:
+        if ics_method is not None:
+            raise ValueError("ics_method given without ics.")
+        return None
+    if ics_method is None:
+        # The file says it itself: "METHOD:REQUEST" or "METHOD:CANCEL".
+        ics_method = next(
+            (line[7:].strip() for line in ics.splitlines() if line.upper().startswith("METHOD:")),
+            "REQUEST",
+        )
+    method = ics_method.upper()
+    if method not in CALENDAR_METHODS:
+        raise ValueError(f"ics_method must be REQUEST or CANCEL, not {ics_method!r}.")
+    return method
+
+
+def _insert_unless_queued(**row) -> int | None:
+    """The new row's id, or None when a message with this dedupe key already exists."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(OutboxMessage).on_conflict_do_nothing(
+            index_elements=[OutboxMessage.dedupe_key]
+        )
+    elif dialect == "sqlite":
+        statement = sqlite.insert(OutboxMessage).on_conflict_do_nothing(
+            index_elements=[OutboxMessage.dedupe_key]
+        )
+    else:  # other databases: the unique constraint still refuses a duplicate at commit
+        statement = insert(OutboxMessage)
+    return db.session.execute(statement.values(**row).returning(OutboxMessage.id)).scalar()
