@@ -43,19 +43,24 @@ def enqueue_appointment_emails(
     if appointment.reviewer.email:
         recipients.append((REVIEWER, appointment.reviewer.email))
 
-    added = []
+    keys = {role: dedupe_key(appointment, kind, address.strip()) for role, address in recipients}
+    # One look-up for all recipients: which of these messages are queued already.
+    queued = set(
+        db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+        )
+    )
+    added_ids = []
     for role, address in recipients:
-        recipient = address.strip()
-        key = dedupe_key(appointment, kind, recipient)
-        queued = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
-        if db.session.scalar(queued) is not None:
+        key = keys[role]
+        if key in queued:
             continue
         subject, body = appointment_email(appointment, kind, role)
         message_id = _insert_unless_queued(
             dedupe_key=key,
             appointment_id=appointment.id,
             kind=kind,
-            recipient=recipient,
+            recipient=address.strip(),
             subject=subject,
             body=body,
             ics=ics,
@@ -66,7 +71,12 @@ def enqueue_appointment_emails(
             created_at=now,
         )
         if message_id is not None:
-            added.append(db.session.get(OutboxMessage, message_id))
+            added_ids.append(message_id)
+    if not added_ids:
+        return []
+    added = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(added_ids)).order_by(OutboxMessage.id)
+    ).all()
     return added
 
 

@@ -35,6 +35,7 @@ from p2p.models import (
     Case,
     IdempotencyKey,
     Reservation,
+    Reviewer,
     StateRule,
 )
 from p2p.schemas.appointments import AppointmentSchema
@@ -84,36 +85,38 @@ def _offer(
     start: datetime,
     time_zone: str,
     now: datetime,
+    rules: list[StateRule],
     *,
     ignore: tuple[int, ...] = (),
-) -> slots.Offer:
-    """The engine's offer for this (reviewer, start), or the reason there is none."""
-    rows = slot_service.trained_reviewers(
-        {need.case_type for need in chosen.needs}, reviewer_id=reviewer_id
-    )
-    if not rows:
-        from p2p.services.reviewers import find_reviewer
-
-        if find_reviewer(reviewer_id) is None:
-            raise ValidationFailed.on("reviewer_id", f"No reviewer {reviewer_id!r}.")
+) -> tuple[slots.Offer, Reviewer]:
+    """The engine's offer for this (reviewer, start), with the reviewer, or the reason there
+    is none."""
+    reviewer = db.session.get(Reviewer, reviewer_id)
+    if reviewer is None:
+        raise ValidationFailed.on("reviewer_id", f"No reviewer {reviewer_id!r}.")
+    if not reviewer.active or not {n.case_type for n in chosen.needs} <= set(reviewer.case_types):
         raise ValidationFailed.on(
             "reviewer_id", "This reviewer is inactive or not trained for every case's type."
         )
     request = slot_service.search_request(
-        chosen.needs, slots.Preferences.any_time(time_zone), start.date(), now
+        chosen.needs,
+        slots.Preferences.any_time(time_zone),
+        start.date(),
+        now,
+        slot_service.state_rules(rules),
     )
     duration = timedelta(minutes=request.minutes_per_case * len(chosen.needs))
-    reviewer = slot_service.engine_reviewers(
-        rows,
+    engine_reviewer = slot_service.engine_reviewers(
+        [reviewer],
         start - timedelta(days=1),
         start + duration + timedelta(days=1),
         now,
         ignore_reservations=ignore,
     )[0]
-    offer = slots.is_offered(reviewer, request, start)
+    offer = slots.is_offered(engine_reviewer, request, start)
     if offer is not None:
-        return offer
-    if slots.is_offered(replace(reviewer, busy=(), busy_seconds=()), request, start):
+        return offer, reviewer
+    if slots.is_offered(replace(engine_reviewer, busy=(), busy_seconds=()), request, start):
         raise SlotUnavailable(TAKEN)
     raise ValidationFailed.on(
         "start",
@@ -123,7 +126,11 @@ def _offer(
 
 
 def _acknowledgements(
-    offer: slots.Offer, chosen, acknowledge_consultative_only: bool, call_notes: dict
+    offer: slots.Offer,
+    chosen,
+    acknowledge_consultative_only: bool,
+    call_notes: dict,
+    rules: list[StateRule],
 ) -> None:
     late = offer.consultative_only_case_refs
     if late and not acknowledge_consultative_only:
@@ -156,12 +163,7 @@ def _acknowledgements(
             "caller's acknowledgement (call note) is required.",
             missing,
         )
-    consent_states = {
-        rule.state
-        for rule in db.session.scalars(
-            select(StateRule).where(StateRule.requires_member_consent.is_(True))
-        )
-    }
+    consent_states = {rule.state for rule in rules if rule.requires_member_consent}
     needing = sorted({case.member_state for case in chosen.rows} & consent_states)
     if needing and not call_notes.get("oh_member_consent"):
         raise ValidationFailed.on(
@@ -185,11 +187,16 @@ def _sweep_expired_holds(reviewer_id: str, start: datetime, end: datetime, now: 
 
 def _outcomes_at(chosen, start: datetime) -> list[eligibility.Availability]:
     """Each case's outcome when the call takes place ([003]: the window must hold then)."""
-    found = policies.policies_for({(c.health_plan, c.line_of_business) for c in chosen.rows})
     return [
-        eligibility.decide(facts(case), found[(case.health_plan, case.line_of_business)], start)
+        eligibility.decide(
+            facts(case), chosen.policies[(case.health_plan, case.line_of_business)], start
+        )
         for case in chosen.rows
     ]
+
+
+def _state_rules() -> list[StateRule]:
+    return list(db.session.scalars(select(StateRule)))
 
 
 def _live_hold(hold_id: int, now: datetime) -> Reservation:
@@ -351,16 +358,18 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
             "The hold is for another reviewer, time or cases.",
             {"hold_id": ["Does not match this booking."]},
         )
-    offer = _offer(
+    rules = _state_rules()
+    offer, reviewer = _offer(
         chosen,
         document["reviewer_id"],
         start,
         document["time_zone"],
         now,
+        rules,
         ignore=(hold.id,) if hold else (),
     )
     _acknowledgements(
-        offer, chosen, document["acknowledge_consultative_only"], document["call_notes"]
+        offer, chosen, document["acknowledge_consultative_only"], document["call_notes"], rules
     )
     end = offer.slot.end
     _sweep_expired_holds(document["reviewer_id"], start, end, now)
@@ -399,12 +408,14 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
         created_at=now,
         updated_at=now,
     )
+    appointment.reviewer = reviewer  # loaded already: the response needs no second read
     for position, (case, outcome) in enumerate(
         zip(chosen.rows, _outcomes_at(chosen, start), strict=True)
     ):
         appointment.cases.append(
             AppointmentCase(
                 case_id=case.id,
+                case=case,
                 position=position,
                 outcome=outcome.outcome,
                 level_of_review=outcome.level_of_review,
@@ -459,9 +470,12 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     start = utc(document["start"])
     hold = _live_hold(document["hold_id"], now) if document.get("hold_id") else None
     ignore = tuple(r for r in (appointment.reservation_id, hold.id if hold else None) if r)
-    offer = _offer(chosen, reviewer_id, start, appointment.time_zone, now, ignore=ignore)
+    rules = _state_rules()
+    offer, reviewer = _offer(
+        chosen, reviewer_id, start, appointment.time_zone, now, rules, ignore=ignore
+    )
     notes = {**appointment.call_notes, **_json_notes(document.get("call_notes") or {})}
-    _acknowledgements(offer, chosen, document["acknowledge_consultative_only"], notes)
+    _acknowledgements(offer, chosen, document["acknowledge_consultative_only"], notes, rules)
     end = offer.slot.end
     _sweep_expired_holds(reviewer_id, start, end, now)
     if hold is not None:
@@ -470,7 +484,7 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     reservation = appointment.reservation
     reservation.reviewer_id, reservation.start_at, reservation.end_at = reviewer_id, start, end
     db.session.flush()  # the database's no-overlap check happens here
-    appointment.reviewer_id, appointment.start_at, appointment.end_at = reviewer_id, start, end
+    appointment.reviewer, appointment.start_at, appointment.end_at = reviewer, start, end
     appointment.call_notes = notes
     appointment.acknowledge_consultative_only = (
         appointment.acknowledge_consultative_only or document["acknowledge_consultative_only"]
@@ -480,7 +494,6 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     appointment.sequence += 1
     appointment.updated_at = now
     db.session.flush()
-    db.session.refresh(appointment, ["reviewer"])
     _record(appointment, "rescheduled", actor, now, before)
     _notify(appointment, "rescheduled", now)
     return appointment
@@ -518,8 +531,13 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
     def attempt():
         with transaction():
             chosen = slot_service.load_cases(document["case_refs"], now)
-            offer = _offer(
-                chosen, document["reviewer_id"], document["start"], document["time_zone"], now
+            offer, _ = _offer(
+                chosen,
+                document["reviewer_id"],
+                utc(document["start"]),
+                document["time_zone"],
+                now,
+                _state_rules(),
             )
             _sweep_expired_holds(document["reviewer_id"], offer.slot.start, offer.slot.end, now)
             minutes = current_app.config["P2P_HOLD_MINUTES"]

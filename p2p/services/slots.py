@@ -34,6 +34,7 @@ class SearchCases:
 
     rows: tuple[Case, ...]
     needs: tuple[slots.CaseNeed, ...]
+    policies: dict  # (health_plan, line_of_business) -> eligibility.Policy
 
 
 def load_cases(
@@ -71,13 +72,15 @@ def load_cases(
                 valid_until=availability.valid_until,
             )
         )
-    return SearchCases(tuple(rows), tuple(needs))
+    return SearchCases(tuple(rows), tuple(needs), domain_policies)
 
 
-def state_rules() -> tuple[slots.StateRule, ...]:
+def state_rules(rows: Iterable[StateRule] | None = None) -> tuple[slots.StateRule, ...]:
+    """The engine's state rules, from the given rows or the database's."""
+    rows = db.session.scalars(select(StateRule)) if rows is None else rows
     return tuple(
         slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
-        for rule in db.session.scalars(select(StateRule))
+        for rule in rows
     )
 
 
@@ -188,7 +191,11 @@ def week_bounds(time_zone: str, week_of: date) -> tuple[datetime, datetime]:
 
 
 def search_request(
-    needs: Sequence[slots.CaseNeed], preferences: slots.Preferences, week_of: date, now: datetime
+    needs: Sequence[slots.CaseNeed],
+    preferences: slots.Preferences,
+    week_of: date,
+    now: datetime,
+    rules: tuple[slots.StateRule, ...] | None = None,
 ) -> slots.SearchRequest:
     config = current_app.config
     return slots.SearchRequest(
@@ -198,7 +205,7 @@ def search_request(
         now=now,
         minimum_notice=config["P2P_MINIMUM_NOTICE"],
         minutes_per_case=config["P2P_MINUTES_PER_CASE"],
-        state_rules=state_rules(),
+        state_rules=state_rules() if rules is None else rules,
     )
 
 
