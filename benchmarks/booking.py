@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=4,
+        default=2,
         help="gunicorn sync workers (a booking waits on ~15 database round trips, so more "
         "workers than cores keep both cores busy)",
     )

@@ -8,10 +8,10 @@ from flask import Flask
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
-from p2p.api.errors import flatten_messages
 from p2p.clock import now
 from p2p.errors import P2PError
 from p2p.models import API_ROLES
+from p2p.schemas.errors import flatten_messages
 from p2p.schemas.policies import PolicyFileSchema
 from p2p.services import api_keys, policies, reviewers
 

@@ -29,7 +29,9 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),
         "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text never carries the row's values (member
+        # names and dates of birth would otherwise reach the logs).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "P2P_BASE_URL": os.environ.get("P2P_BASE_URL", "http://127.0.0.1:5000"),
         "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
         "P2P_MINIMUM_NOTICE": timedelta(

@@ -1,5 +1,6 @@
 """Appointments and holds (portal): book, reschedule, cancel, read, history, calendar file."""
 
+import pytz
 from flask import Response, current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -119,12 +120,13 @@ class HoldsView(MethodView):
     @holds.response(201, StoredHoldSchema)
     def post(self, document: dict):
         held = booking.hold(document, g.api_caller, now())
+        zone = pytz.timezone(document["time_zone"])  # times as the provider asked for them
         return {
             "id": held.id,
             "reviewer_id": held.reviewer_id,
             "case_refs": held.case_refs,
-            "start": held.start_at,
-            "end": held.end_at,
+            "start": held.start_at.astimezone(zone),
+            "end": held.end_at.astimezone(zone),
             "expires_at": held.expires_at,
         }
 
@@ -134,4 +136,4 @@ class HoldView(MethodView):
     @requires("portal")
     @holds.response(204)
     def delete(self, hold_id: int):
-        booking.release_hold(hold_id, now())
+        booking.release_hold(hold_id, g.api_caller, now())

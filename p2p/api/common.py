@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from p2p.api.access import authenticate
-from p2p.api.errors import flatten_messages
 from p2p.errors import ValidationFailed
+from p2p.schemas.errors import flatten_messages
 
 
 def validated_path(schema: Schema, **values) -> dict:

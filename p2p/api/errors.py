@@ -9,6 +9,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from p2p.errors import P2PError
+from p2p.schemas.errors import flatten_messages
 
 log = logging.getLogger(__name__)
 
@@ -27,39 +28,12 @@ HTTP_CODES = {
     503: "unavailable",
 }
 
-# webargs names where it looked for a value; for the caller the field name is enough.
-_LOCATIONS = {"json", "query", "headers", "view_args", "path", "form", "files", "cookies"}
-
 
 def error_body(code: str, message: str, field_errors: dict | None = None) -> dict:
     detail = {"code": code, "message": message}
     if field_errors:
         detail["fields"] = field_errors
     return {"error": detail}
-
-
-def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow/webargs nested messages -> {"member.dob": ["Not a valid date."]}."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            key = str(key)
-            if not prefix and key in _LOCATIONS:
-                flat.update(flatten_messages(value, prefix))
-                continue
-            if key == "_schema":
-                key = "body" if not prefix else ""
-            path = ".".join(part for part in (prefix, key) if part)
-            flat.update(flatten_messages(value, path))
-    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        flat.setdefault(prefix or "body", []).extend(messages)
-    elif isinstance(messages, list | tuple):
-        for item in messages:
-            for key, value in flatten_messages(item, prefix).items():
-                flat.setdefault(key, []).extend(value)
-    else:
-        flat.setdefault(prefix or "body", []).append(str(messages))
-    return flat
 
 
 def _summary(field_errors: dict[str, list[str]]) -> str:

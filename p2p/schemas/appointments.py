@@ -3,12 +3,13 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import Instant, Npi, TimeZone, text
+from p2p.schemas.fields import Day, Instant, Npi, TimeZone, text
 from p2p.schemas.reviewers import REVIEWER_ID
 
 PHONE = validate.Regexp(
     r"^[0-9()+.\- ]{7,25}$", error="A phone number: digits, spaces, ( ) + - . (7 to 25)."
 )
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 EXTENSION = validate.Regexp(r"^[0-9]{1,10}$", error="Up to 10 digits.")
 
 
@@ -112,7 +113,7 @@ class PerformerSchema(Schema):
 
 class CallNotesSchema(Schema):
     alt_rec_declined = fields.Boolean(load_default=False)
-    procedure_performed_on = fields.Date(load_default=None, allow_none=True)
+    procedure_performed_on = Day(load_default=None, allow_none=True)
     procedure_performed = fields.Boolean(
         load_default=False,
         metadata={"description": "Checked: procedure_performed_on is then required."},
@@ -130,6 +131,19 @@ class CallNotesSchema(Schema):
                 "The date is required when the procedure was performed.",
                 field_name="procedure_performed_on",
             )
+
+
+class CallNotesChangeSchema(Schema):
+    """Rescheduling: only the notes sent change; the others stay as they were booked."""
+
+    alt_rec_declined = fields.Boolean()
+    procedure_performed_on = Day(allow_none=True)
+    procedure_performed = fields.Boolean()
+    md_specialty_match_requested = fields.Boolean()
+    appeal_lor_attestation = fields.Boolean()
+    oh_member_consent = fields.Boolean()
+    tx_license_waived = fields.Boolean()
+    tx_specialty_waived = fields.Boolean()
 
 
 def _call_notes_default() -> dict:
@@ -150,7 +164,9 @@ class BookingSchema(Schema):
     performer = fields.Nested(PerformerSchema, required=True)
     call_notes = fields.Nested(CallNotesSchema, load_default=_call_notes_default)
     acknowledge_consultative_only = fields.Boolean(load_default=False)
-    hold_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    hold_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, MAX_ID)
+    )
 
     @validates("case_refs")
     def _distinct(self, value: list[str], **_):
@@ -165,8 +181,10 @@ class RescheduleSchema(Schema):
     start = Instant(required=True)
     reviewer_id = fields.String(load_default=None, allow_none=True, validate=REVIEWER_ID)
     acknowledge_consultative_only = fields.Boolean(load_default=False)
-    call_notes = fields.Nested(CallNotesSchema, load_default=None, allow_none=True)
-    hold_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    call_notes = fields.Nested(CallNotesChangeSchema, load_default=None, allow_none=True)
+    hold_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, MAX_ID)
+    )
 
 
 class CancelSchema(Schema):

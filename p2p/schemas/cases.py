@@ -5,7 +5,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from p2p.models import CASE_STATUSES, LINES_OF_BUSINESS
-from p2p.schemas.fields import Instant, Npi, UsState, slug, text
+from p2p.schemas.fields import Day, Instant, Npi, UsState, slug, text
 
 CASE_REF = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
@@ -17,7 +17,7 @@ DECIDED = ("denied", "partially_approved", "approved", "withdrawn")
 
 class MemberSchema(Schema):
     name = text(200)
-    dob = fields.Date(required=True)
+    dob = Day(required=True)
     state = UsState(required=True)
     member_id = text(64)
 
@@ -123,7 +123,7 @@ class MemberDobHeaderSchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    dob = fields.Date(
+    dob = Day(
         required=True,
         data_key="X-Member-DOB",
         metadata={"description": "The member's date of birth, YYYY-MM-DD."},

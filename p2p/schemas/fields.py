@@ -32,6 +32,10 @@ def npi_check_digit_ok(npi: str) -> bool:
     return (10 - total % 10) % 10 == int(npi[9])
 
 
+# Times and dates outside these years are typos (and would overflow date arithmetic).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
 class Instant(fields.AwareDateTime):
     """An ISO 8601 time that must carry its offset: a time without one is refused, never guessed."""
 
@@ -48,7 +52,22 @@ class Instant(fields.AwareDateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and len(value) > 64:
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        return moment
+
+
+class Day(fields.Date):
+    """A calendar date, YYYY-MM-DD, within sane years."""
+
+    default_error_messages = {"invalid": "Not a valid date: use YYYY-MM-DD."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        return day
 
 
 class TimeZone(fields.String):

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from p2p import slots
-from p2p.schemas.fields import Instant, TimeZone, UsState, text
+from p2p.schemas.fields import Day, Instant, TimeZone, UsState, text
 
 REVIEWER_ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
@@ -97,8 +97,8 @@ class StoredTimeOffSchema(Schema):
 class DateRangeQuerySchema(Schema):
     """`?from=DATE&to=DATE`, both days included, in the reviewer's zone."""
 
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = Day(data_key="from", load_default=None)
+    to = Day(load_default=None)
 
     @validates_schema
     def _ordered(self, data: dict, **_):

@@ -5,7 +5,7 @@ from webargs.fields import DelimitedList
 
 from p2p import slots
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import TimeZone
+from p2p.schemas.fields import Day, TimeZone
 
 MAX_CASES = 10
 
@@ -18,7 +18,7 @@ class SlotQuerySchema(Schema):
         metadata={"description": "Comma-separated case references, e.g. A1,A2."},
     )
     time_zone = TimeZone(required=True, metadata={"description": "The provider's zone."})
-    week_of = fields.Date(
+    week_of = Day(
         load_default=None,
         metadata={
             "description": "Any date of the wanted week (Mon-Sun in time_zone); "
@@ -45,8 +45,8 @@ class SlotQuerySchema(Schema):
 
 
 class WeekSchema(Schema):
-    start = fields.Date()
-    end = fields.Date()
+    start = Day()
+    end = Day()
 
 
 class SearchCaseSchema(Schema):
@@ -97,7 +97,7 @@ class PriorityGroupSchema(Schema):
 class EmptySchema(Schema):
     reason = fields.String(metadata={"enum": list(slots.EMPTY_REASONS)})
     message = fields.String()
-    first_week_with_slots = fields.Date(allow_none=True)
+    first_week_with_slots = Day(allow_none=True)
 
 
 class SlotSearchSchema(Schema):

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import lazyload
 
 from p2p import eligibility, slots
 from p2p.errors import (
@@ -38,7 +39,7 @@ from p2p.models import (
     Reviewer,
     StateRule,
 )
-from p2p.schemas.appointments import AppointmentSchema
+from p2p.schemas.appointments import MAX_ID, AppointmentSchema
 from p2p.services import policies, transaction
 from p2p.services import slots as slot_service
 from p2p.services.appointments import appointment_document
@@ -72,8 +73,8 @@ def _retrying(use_case):
 
 
 def _overlap(error: IntegrityError) -> bool:
-    text = str(error.orig)
-    return "reservations_no_overlap" in text or "ex_reservations_no_overlap" in text
+    # The SQLite trigger's message and the PostgreSQL constraint's name both contain it.
+    return "reservations_no_overlap" in str(error.orig)
 
 
 # Checks shared by booking, rescheduling and holds --------------------------------------------
@@ -199,13 +200,31 @@ def _state_rules() -> list[StateRule]:
     return list(db.session.scalars(select(StateRule)))
 
 
-def _live_hold(hold_id: int, now: datetime) -> Reservation:
+def _usable_hold(
+    hold_id: int | None,
+    actor: str,
+    reviewer_id: str,
+    start: datetime,
+    case_refs: list[str],
+    now: datetime,
+) -> Reservation | None:
+    """The caller's live hold for exactly this reviewer, time and cases; None when there is
+    no hold to use. An expired hold has freed itself (API.md), and once swept away it is
+    gone: either way the booking goes on without it and gets the time if it is still free.
+    Someone else's live hold is never used."""
+    if hold_id is None:
+        return None
     hold = db.session.get(Reservation, hold_id)
     if hold is None or hold.kind != "hold" or hold.expires_at <= now:
-        raise Conflict(
-            f"Hold {hold_id} does not exist or has expired.",
-            {"hold_id": ["No live hold with this id."]},
-        )
+        return None
+    if hold.holder != actor:
+        raise ValidationFailed.on("hold_id", f"Hold {hold_id} is not yours.")
+    if (
+        hold.reviewer_id != reviewer_id
+        or hold.start_at != start
+        or sorted(hold.case_refs or []) != sorted(case_refs)
+    ):
+        raise ValidationFailed.on("hold_id", "The hold is for another reviewer, time or cases.")
     return hold
 
 
@@ -334,13 +353,15 @@ def book(document: dict, actor: str, now: datetime, idempotency_key: str | None 
 
     try:
         return _retrying(attempt)
-    except IntegrityError as error:
+    except (IntegrityError, SlotUnavailable) as error:
         if idempotency_key:
-            # The same request raced itself: answer what the winner stored.
+            # The same request raced itself (its twin committed while this one checked the
+            # time): answer what the twin stored.
+            db.session.rollback()
             replayed = _replay(actor, idempotency_key, request_hash)
             if replayed:
                 return replayed
-        if _overlap(error):
+        if isinstance(error, IntegrityError) and _overlap(error):
             raise SlotUnavailable(TAKEN) from error
         raise
 
@@ -348,16 +369,9 @@ def book(document: dict, actor: str, now: datetime, idempotency_key: str | None 
 def _book(document: dict, actor: str, now: datetime) -> Appointment:
     start = utc(document["start"])
     chosen = slot_service.load_cases(document["case_refs"], now)
-    hold = _live_hold(document["hold_id"], now) if document.get("hold_id") else None
-    if hold is not None and (
-        hold.reviewer_id != document["reviewer_id"]
-        or hold.start_at != start
-        or sorted(hold.case_refs or []) != sorted(document["case_refs"])
-    ):
-        raise Conflict(
-            "The hold is for another reviewer, time or cases.",
-            {"hold_id": ["Does not match this booking."]},
-        )
+    hold = _usable_hold(
+        document["hold_id"], actor, document["reviewer_id"], start, document["case_refs"], now
+    )
     rules = _state_rules()
     offer, reviewer = _offer(
         chosen,
@@ -435,10 +449,20 @@ def _json_notes(call_notes: dict) -> dict:
     return notes
 
 
-def _scheduled(appointment_id: str, *, lock: bool = True) -> Appointment:
-    query = select(Appointment).where(Appointment.id == appointment_id)
-    if lock:
-        query = query.with_for_update(of=Appointment)
+def _scheduled(appointment_id: str) -> Appointment:
+    """The appointment, locked for this transaction, if it can still be changed.
+
+    The lock is taken on the appointment row alone (no eager joins): after waiting for a
+    concurrent change, PostgreSQL re-checks a locked row's join against the row as it was,
+    so a reviewer changed by a concurrent reschedule would come back as NULL. Related rows
+    load afterwards, from the state the lock holder committed."""
+    query = (
+        select(Appointment)
+        .where(Appointment.id == appointment_id)
+        .options(lazyload("*"))
+        .with_for_update(of=Appointment)
+        .execution_options(populate_existing=True)
+    )
     appointment = db.session.scalars(query).first()
     if appointment is None:
         raise NotFound(f"No appointment {appointment_id!r}.")
@@ -468,7 +492,9 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     chosen = slot_service.load_cases([link.case.case_ref for link in active], now)
     reviewer_id = document.get("reviewer_id") or appointment.reviewer_id
     start = utc(document["start"])
-    hold = _live_hold(document["hold_id"], now) if document.get("hold_id") else None
+    hold = _usable_hold(
+        document["hold_id"], actor, reviewer_id, start, [link.case.case_ref for link in active], now
+    )
     ignore = tuple(r for r in (appointment.reservation_id, hold.id if hold else None) if r)
     rules = _state_rules()
     offer, reviewer = _offer(
@@ -564,10 +590,10 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
         raise
 
 
-def release_hold(hold_id: int, now: datetime) -> None:
+def release_hold(hold_id: int, actor: str, now: datetime) -> None:
     with transaction():
-        held = db.session.get(Reservation, hold_id)
-        if held is None or held.kind != "hold":
+        held = db.session.get(Reservation, hold_id) if 0 < hold_id <= MAX_ID else None
+        if held is None or held.kind != "hold" or held.holder != actor:
             raise NotFound(f"No hold {hold_id}.")
         db.session.delete(held)
 

@@ -12,10 +12,10 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from p2p import slots
-from p2p.api.errors import flatten_messages
 from p2p.errors import NotFound
 from p2p.extensions import db
 from p2p.models import Appointment, Reviewer, ReviewerCaseType, TimeOff
+from p2p.schemas.errors import flatten_messages
 from p2p.schemas.reviewers import REVIEWER_ID, ReviewerSchema
 from p2p.services import transaction
 

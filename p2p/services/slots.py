@@ -26,6 +26,7 @@ from p2p.timestamps import epoch_seconds
 
 LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
 MARGIN = timedelta(days=2)  # zones: a provider's week starts up to a day from UTC's
+MAX_WEEKS_AWAY = 104  # two years: past that a search is a typo, and a costly one
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,12 @@ def search(
     case_refs: Sequence[str], preferences: slots.Preferences, week_of: date | None, now: datetime
 ) -> slots.WeekResult:
     """A week of slots for these cases, in the provider's zone and preferences."""
-    week_of = week_of or now.astimezone(pytz.timezone(preferences.time_zone)).date()
+    today = now.astimezone(pytz.timezone(preferences.time_zone)).date()
+    week_of = week_of or today
+    if abs((week_of - today).days) > MAX_WEEKS_AWAY * 7:
+        raise ValidationFailed.on(
+            "week_of", f"Search within {MAX_WEEKS_AWAY} weeks of today, before or after."
+        )
     chosen = load_cases(case_refs, now)
     request = search_request(chosen.needs, preferences, week_of, now)
     rows = trained_reviewers(request.case_types)

@@ -324,8 +324,86 @@ def test_an_expired_hold_frees_itself(app, client, portal, booking_world):
     ).json
     app.config["P2P_CLOCK"] = lambda: FIXED_NOW + timedelta(minutes=10, seconds=1)
     assert book(client, portal).status_code == 201  # another booking takes the time
-    stale = book(client, portal, booking_body("2026-11-25T10:00:00-05:00", hold_id=hold["id"]))
-    assert stale.status_code == 409
+    # The holder comes back too late: the hold is gone, and so is the time.
+    late = book(client, portal, booking_body(hold_id=hold["id"]))
+    assert late.status_code == 409
+    assert late.json["error"]["code"] == "slot_unavailable"
+
+
+def test_a_hold_is_its_holders_alone(app, client, portal, booking_world):
+    """Another caller can neither use nor release someone's hold."""
+    from p2p.services import api_keys
+
+    with app.app_context():
+        other = {"Authorization": "Bearer " + api_keys.create_api_key("other", "portal", FIXED_NOW)}
+    hold = client.post(
+        "/api/v1/holds",
+        json={
+            "case_refs": ["A1"],
+            "reviewer_id": "ny",
+            "start": WED_9,
+            "time_zone": "America/Los_Angeles",
+        },
+        headers=portal,
+    ).json
+    assert hold["start"] == WED_9_LA  # in the zone the hold was asked in
+    used = book(client, other, booking_body(hold_id=hold["id"]))
+    assert used.status_code == 422
+    assert "hold_id" in used.json["error"]["fields"]
+    assert client.delete(f"/api/v1/holds/{hold['id']}", headers=other).status_code == 404
+    # A reschedule naming the hold for another time is refused and leaves the hold alone.
+    booked = book(client, portal, booking_body("2026-11-25T11:00:00-05:00")).json
+    moved = client.post(
+        f"/api/v1/appointments/{booked['id']}/reschedule",
+        json={"start": "2026-11-25T12:00:00-05:00", "hold_id": hold["id"]},
+        headers=portal,
+    )
+    assert moved.status_code == 422
+    assert book(client, portal, booking_body(hold_id=hold["id"])).status_code == 201
+
+
+def test_a_partial_call_note_on_reschedule_keeps_the_others(client, portal, booking_world):
+    body = booking_body()
+    body["call_notes"].update(alt_rec_declined=True, appeal_lor_attestation=True)
+    booked = book(client, portal, body).json
+    moved = client.post(
+        f"/api/v1/appointments/{booked['id']}/reschedule",
+        json={
+            "start": "2026-11-25T10:00:00-05:00",
+            "call_notes": {"md_specialty_match_requested": True},
+        },
+        headers=portal,
+    ).json
+    notes = moved["call_notes"]
+    assert notes["alt_rec_declined"] is True
+    assert notes["appeal_lor_attestation"] is True
+    assert notes["md_specialty_match_requested"] is True
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/v1/appointments", booking_body("0001-01-01T00:30:00+01:00"), "start"),
+        ("post", "/api/v1/appointments", booking_body("9999-12-31T23:00:00-05:00"), "start"),
+        ("post", "/api/v1/appointments", booking_body(hold_id=2**63), "hold_id"),
+        ("get", "/api/v1/slots?case_refs=A1&time_zone=UTC&week_of=9999-12-31", None, "week_of"),
+        ("get", "/api/v1/slots?case_refs=A1&time_zone=UTC&week_of=2030-01-01", None, "week_of"),
+        ("put", "/api/v1/cases/A9", None, "determination_at"),
+    ],
+)
+def test_extreme_values_are_422_not_500(client, portal, booking_world, method, path, body, field):
+    if path.startswith("/api/v1/cases"):
+        from tests.integration.test_cases_api import case_body
+
+        body = case_body(determination_at="0001-01-01T00:30:00+01:00")
+    response = getattr(client, method)(path, json=body, headers=portal)
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+
+
+def test_releasing_an_impossible_hold_id_is_404(client, portal, booking_world):
+    response = client.delete("/api/v1/holds/99999999999999999999", headers=portal)
+    assert response.status_code == 404
 
 
 def test_a_released_hold_frees_the_time(client, portal, booking_world):

@@ -127,3 +127,21 @@ def test_openapi_describes_every_endpoint_with_the_request_schemas(client, app):
     assert "member" in spec["components"]["schemas"]["Case"]["properties"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert "Error" in spec["components"]["schemas"]
+
+
+def test_database_errors_never_carry_the_values_they_were_given(app):
+    """An unexpected database error is logged; its text must not hold member data."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from p2p.extensions import db
+
+    with app.app_context():
+        with pytest.raises(DBAPIError) as failure:
+            db.session.execute(
+                text("SELECT * FROM no_such_table WHERE name = :name"),
+                {"name": "Pat Doe 1961-04-02"},
+            )
+        db.session.rollback()
+    assert "Pat Doe" not in str(failure.value)
+    assert "1961-04-02" not in str(failure.value)
