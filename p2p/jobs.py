@@ -95,7 +95,7 @@ def complete_past(moment: datetime) -> int:
             before = booking.snapshot(appointment)
             appointment.status = "completed"
             appointment.updated_at = moment
-            booking._record(appointment, "completed", "scheduler", moment, before)
+            booking.record(appointment, "completed", "scheduler", moment, before)
             done += 1
     return done
 

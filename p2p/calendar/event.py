@@ -12,17 +12,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from p2p import call_details
+
 if TYPE_CHECKING:  # the ORM model is only read, duck-typed: no database here
     from p2p.models import Appointment
 
 UID_DOMAIN = "p2p-scheduler"
 CANCELLED = "cancelled"
 
-PERFORMER_KINDS = {
-    "requesting_provider": "requesting provider",
-    "contact_person": "contact person",
-    "someone_else": "someone else",
-}
 
 # (display name, email or None)
 Participant = tuple[str, str | None]
@@ -127,42 +124,9 @@ def _summary(links: Sequence[Any], cancelled: bool) -> str:
     return f"{'Cancelled: ' if cancelled else ''}P2P consultation: {what}"
 
 
-def _phone(number: str | None, extension: str | None) -> str | None:
-    if not number:
-        return None
-    return f"{number} ext. {extension}" if extension else number
-
-
-def _performer(performer: dict) -> str | None:
-    kind = PERFORMER_KINDS.get(performer.get("kind") or "", performer.get("kind"))
-    if performer.get("kind") == "requesting_provider":
-        who = ", ".join(p for p in (performer.get("name"), performer.get("credential")) if p)
-    else:
-        who = " ".join(p for p in (performer.get("first_name"), performer.get("last_name")) if p)
-        if performer.get("location"):
-            who = f"{who}, {performer['location']}" if who else performer["location"]
-    if not who:
-        return None
-    return f"{who} ({kind})" if kind else who
-
-
 def _description(appointment: Appointment, reviewer_name: str) -> str:
-    contact = appointment.contact or {}
     lines = [f"Peer-to-peer consultation with {reviewer_name}."]
-    phone = _phone(contact.get("phone"), contact.get("phone_ext"))
-    if phone:
-        lines.append(f"Phone: {phone}")
-    alt_phone = _phone(contact.get("alt_phone"), contact.get("alt_phone_ext"))
-    if alt_phone:
-        lines.append(f"Alternate phone: {alt_phone}")
-    contact_person = ", ".join(p for p in (contact.get("name"), contact.get("location")) if p)
-    if contact_person:
-        lines.append(f"Contact: {contact_person}")
-    if contact.get("instructions"):
-        lines.append(f"Instructions: {contact['instructions']}")
-    performer = _performer(appointment.performer or {})
-    if performer:
-        lines.append(f"Performed by: {performer}")
+    lines += call_details.contact_lines(appointment.contact, appointment.performer)
     lines.append(f"Requesting provider: {appointment.requesting_provider_name}")
     cases = _in_call(appointment.cases)
     lines.append("Cases: " + "; ".join(_case_label(link) for link in cases))

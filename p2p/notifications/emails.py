@@ -9,6 +9,7 @@ here reads `Case.member_name` or `Case.member_dob`, and subjects carry only the 
 
 from typing import TYPE_CHECKING
 
+from p2p import call_details
 from p2p.slots import CONSULTATIVE_ONLY, slot_label
 
 if TYPE_CHECKING:
@@ -18,7 +19,15 @@ PROVIDER = "provider"
 REVIEWER = "reviewer"
 RECIPIENT_ROLES = (PROVIDER, REVIEWER)
 
-KINDS = ("booked", "rescheduled", "cancelled", "reminder_24h", "reminder_1h", "case_removed")
+KINDS = (
+    "booked",
+    "rescheduled",
+    "cancelled",
+    "reminder_24h",
+    "reminder_1h",
+    "case_removed",
+    "case_updated",
+)
 
 _SUBJECTS = {
     "booked": "P2P consultation booked: {when}",
@@ -27,6 +36,7 @@ _SUBJECTS = {
     "reminder_24h": "Reminder (24 hours): P2P consultation {when}",
     "reminder_1h": "Reminder (1 hour): P2P consultation {when}",
     "case_removed": "P2P consultation changed, a case was removed: {when}",
+    "case_updated": "P2P consultation changed, a case's level of review: {when}",
 }
 
 _OPENINGS = {
@@ -36,12 +46,19 @@ _OPENINGS = {
     (PROVIDER, "reminder_24h"): "A reminder: your P2P consultation is in about 24 hours.",
     (PROVIDER, "reminder_1h"): "A reminder: your P2P consultation is in about 1 hour.",
     (PROVIDER, "case_removed"): "A case was taken out of your P2P consultation.",
+    (PROVIDER, "case_updated"): (
+        "A case of your P2P consultation changed: its level of review is now as below."
+    ),
     (REVIEWER, "booked"): "A peer-to-peer (P2P) consultation is booked with you.",
     (REVIEWER, "rescheduled"): "A P2P consultation with you has a new time.",
     (REVIEWER, "cancelled"): "A P2P consultation with you is cancelled.",
     (REVIEWER, "reminder_24h"): "A reminder: you have a P2P consultation in about 24 hours.",
     (REVIEWER, "reminder_1h"): "A reminder: you have a P2P consultation in about 1 hour.",
     (REVIEWER, "case_removed"): "A case was taken out of a P2P consultation with you.",
+    (
+        REVIEWER,
+        "case_updated",
+    ): "A case of a P2P consultation with you changed its level of review.",
 }
 
 _CLOSINGS = {
@@ -109,41 +126,8 @@ def _cases(links: "list[AppointmentCase]") -> list[str]:
 
 
 def _call(appointment: "Appointment", recipient_role: str) -> list[str]:
-    contact = appointment.contact or {}
     heading = "The reviewer will call:" if recipient_role == PROVIDER else "Call the provider at:"
-    lines = ["", heading, f"Phone: {_phone(contact.get('phone'), contact.get('phone_ext'))}"]
-    if contact.get("alt_phone"):
-        lines.append(
-            f"Alternate phone: {_phone(contact['alt_phone'], contact.get('alt_phone_ext'))}"
-        )
-    person = _joined(contact.get("name"), contact.get("location"))
-    if person:
-        lines.append(f"Contact: {person}")
-    if contact.get("instructions"):
-        lines.append(f"Instructions: {contact['instructions']}")
-    performer = _performer(appointment.performer or {})
-    if performer:
-        lines.append(f"Performed by: {performer}")
-    return lines
-
-
-def _phone(number: str | None, extension: str | None) -> str:
-    if not number:
-        return "not given"
-    return f"{number} ext. {extension}" if extension else number
-
-
-def _performer(performer: dict) -> str:
-    """Who holds the call on the provider's side (DOMAIN.md, "Who will perform the P2P")."""
-    kind = performer.get("kind")
-    if kind == "requesting_provider":
-        provider = _joined(performer.get("name"), performer.get("credential"))
-        return f"{provider} (requesting provider)"
-    person = " ".join(p for p in (performer.get("first_name"), performer.get("last_name")) if p)
-    described = _joined(person, performer.get("location"))
-    if kind == "contact_person":
-        return f"{described} (contact person)"
-    return described
+    return ["", heading, *call_details.contact_lines(appointment.contact, appointment.performer)]
 
 
 def _joined(*parts: str | None) -> str:

@@ -72,6 +72,17 @@ def _retrying(use_case):
     raise AssertionError("unreachable")
 
 
+def _taking_time(use_case):
+    """Run a use case that takes a reviewer's time: retried while SQLite is locked, and the
+    database's refusal of an overlap answered as 409 slot_unavailable."""
+    try:
+        return _retrying(use_case)
+    except IntegrityError as error:
+        if _overlap(error):
+            raise SlotUnavailable(TAKEN) from error
+        raise
+
+
 def _overlap(error: IntegrityError) -> bool:
     # The SQLite trigger's message and the PostgreSQL constraint's name both contain it.
     return "reservations_no_overlap" in str(error.orig)
@@ -252,7 +263,7 @@ def snapshot(appointment: Appointment) -> dict:
     }
 
 
-def _record(
+def record(
     appointment: Appointment, action: str, actor: str, now: datetime, before: dict | None
 ) -> None:
     db.session.add(
@@ -352,17 +363,15 @@ def book(document: dict, actor: str, now: datetime, idempotency_key: str | None 
         return response, 201
 
     try:
-        return _retrying(attempt)
-    except (IntegrityError, SlotUnavailable) as error:
+        return _taking_time(attempt)
+    except (IntegrityError, SlotUnavailable):
         if idempotency_key:
             # The same request raced itself (its twin committed while this one checked the
-            # time): answer what the twin stored.
+            # time, or stored the key first): answer what the twin stored.
             db.session.rollback()
             replayed = _replay(actor, idempotency_key, request_hash)
             if replayed:
                 return replayed
-        if isinstance(error, IntegrityError) and _overlap(error):
-            raise SlotUnavailable(TAKEN) from error
         raise
 
 
@@ -437,7 +446,7 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
         )
     db.session.add(appointment)
     db.session.flush()
-    _record(appointment, "created", actor, now, None)
+    record(appointment, "created", actor, now, None)
     _notify(appointment, "booked", now)
     return appointment
 
@@ -477,12 +486,7 @@ def reschedule(appointment_id: str, document: dict, actor: str, now: datetime) -
             appointment = _reschedule(appointment_id, document, actor, now)
             return dumped(appointment)
 
-    try:
-        return _retrying(attempt)
-    except IntegrityError as error:
-        if _overlap(error):
-            raise SlotUnavailable(TAKEN) from error
-        raise
+    return _taking_time(attempt)
 
 
 def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) -> Appointment:
@@ -520,7 +524,7 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     appointment.sequence += 1
     appointment.updated_at = now
     db.session.flush()
-    _record(appointment, "rescheduled", actor, now, before)
+    record(appointment, "rescheduled", actor, now, before)
     _notify(appointment, "rescheduled", now)
     return appointment
 
@@ -546,7 +550,7 @@ def _cancel(appointment: Appointment, reason: str, actor: str, now: datetime) ->
     appointment.sequence += 1  # a CANCEL supersedes the last REQUEST (RFC 5546)
     appointment.updated_at = now
     db.session.flush()
-    _record(appointment, "cancelled", actor, now, before)
+    record(appointment, "cancelled", actor, now, before)
     _notify(appointment, "cancelled", now)
 
 
@@ -582,12 +586,7 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
             db.session.flush()
             return held
 
-    try:
-        return _retrying(attempt)
-    except IntegrityError as error:
-        if _overlap(error):
-            raise SlotUnavailable(TAKEN) from error
-        raise
+    return _taking_time(attempt)
 
 
 def release_hold(hold_id: int, actor: str, now: datetime) -> None:
@@ -647,10 +646,14 @@ def reconcile_case(case: Case, actor: str, now: datetime) -> None:
             appointment.sequence += 1
             appointment.updated_at = now
             db.session.flush()
-            _record(appointment, "case_removed", actor, now, before)
+            record(appointment, "case_removed", actor, now, before)
             _notify(appointment, "case_removed", now)
         else:
+            # The calendar entry says the level of review: a new SEQUENCE, and both sides told
+            # (a call that became consultative only is not what the provider booked).
             link.outcome, link.level_of_review = outcome.outcome, outcome.level_of_review
+            appointment.sequence += 1
             appointment.updated_at = now
             db.session.flush()
-            _record(appointment, "case_updated", actor, now, before)
+            record(appointment, "case_updated", actor, now, before)
+            _notify(appointment, "case_updated", now)

@@ -7,7 +7,7 @@ from p2p import calendar, notifications
 from p2p.models import Appointment
 
 # Kinds that change the calendar entry carry the .ics; reminders do not.
-WITH_CALENDAR = {"booked", "rescheduled", "cancelled", "case_removed"}
+WITH_CALENDAR = {"booked", "rescheduled", "cancelled", "case_removed", "case_updated"}
 
 
 def appointment_ics(appointment: Appointment, now: datetime, time_zone: str | None = None) -> bytes:

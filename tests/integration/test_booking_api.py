@@ -503,7 +503,7 @@ def test_case_updates_recompute_or_remove_the_case(app, client, portal, booking_
     assert [e["action"] for e in events] == ["created", "case_updated", "case_removed", "cancelled"]
     with app.app_context():
         kinds = {m.kind for m in db.session.query(OutboxMessage)}
-        assert {"booked", "case_removed", "cancelled"} <= kinds
+        assert {"booked", "case_updated", "case_removed", "cancelled"} <= kinds
         assert db.session.query(AppointmentEvent).count() == 4
 
 

@@ -1,0 +1,53 @@
+"""How the call is reached, in words: the phone numbers, the contact person, the contact
+instructions and who performs the P2P on the provider's side (DOMAIN.md, Confirmation).
+One wording for the calendar files and the emails. Only what the provider's office typed
+in the contact form: no member data."""
+
+PERFORMER_KINDS = {
+    "requesting_provider": "requesting provider",
+    "contact_person": "contact person",
+    "someone_else": "someone else",
+}
+
+
+def joined(*parts: str | None) -> str:
+    return ", ".join(part for part in parts if part)
+
+
+def phone(number: str | None, extension: str | None) -> str | None:
+    if not number:
+        return None
+    return f"{number} ext. {extension}" if extension else number
+
+
+def performer(details: dict) -> str | None:
+    """ "Dr. Jane Doe, MD (requesting provider)", "John Doe, Provider Office (contact person)"."""
+    kind = details.get("kind")
+    if kind == "requesting_provider":
+        who = joined(details.get("name"), details.get("credential"))
+    else:
+        person = " ".join(p for p in (details.get("first_name"), details.get("last_name")) if p)
+        who = joined(person, details.get("location"))
+    if not who:
+        return None
+    label = PERFORMER_KINDS.get(kind or "")
+    return f"{who} ({label})" if label else who
+
+
+def contact_lines(contact: dict | None, performer_details: dict | None) -> list[str]:
+    """The lines that tell how to reach the provider's side, each only when given."""
+    contact = contact or {}
+    lines = []
+    for label, number, extension in (
+        ("Phone", contact.get("phone"), contact.get("phone_ext")),
+        ("Alternate phone", contact.get("alt_phone"), contact.get("alt_phone_ext")),
+    ):
+        if text := phone(number, extension):
+            lines.append(f"{label}: {text}")
+    if person := joined(contact.get("name"), contact.get("location")):
+        lines.append(f"Contact: {person}")
+    if contact.get("instructions"):
+        lines.append(f"Instructions: {contact['instructions']}")
+    if who := performer(performer_details or {}):
+        lines.append(f"Performed by: {who}")
+    return lines
