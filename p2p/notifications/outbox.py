@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from p2p.models import Appointment
 
 CALENDAR_METHODS = ("REQUEST", "CANCEL")
+ASKED_AGAIN = ("reminder_24h", "reminder_1h")
 
 
 def dedupe_key(appointment: "Appointment", kind: str, recipient: str) -> str:
@@ -34,22 +35,26 @@ def enqueue_appointment_emails(
     *,
     ics: str | None = None,
     ics_method: str | None = None,
-) -> list[OutboxMessage]:
+) -> list[int]:
     """Queue the `kind` email to the requesting provider, and to the reviewer when the
-    reviewer has an email address, due at `now`. Returns the messages this call added
-    (none when they were queued before). Does not commit."""
+    reviewer has an email address, due at `now`. Returns the ids of the messages this call
+    added (none when they were queued before). Does not commit."""
     method = _calendar_method(ics, ics_method)
     recipients = [(PROVIDER, appointment.requesting_provider_email)]
     if appointment.reviewer.email:
         recipients.append((REVIEWER, appointment.reviewer.email))
 
     keys = {role: dedupe_key(appointment, kind, address.strip()) for role, address in recipients}
-    # One look-up for all recipients: which of these messages are queued already.
-    queued = set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+    queued = set()
+    if kind in ASKED_AGAIN:
+        # Reminders are asked for every minute: skip composing what is queued already. A
+        # change's emails carry a new sequence, so they are new by construction; the insert
+        # below ignores a duplicate either way.
+        queued = set(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+            )
         )
-    )
     added_ids = []
     for role, address in recipients:
         key = keys[role]
@@ -72,12 +77,7 @@ def enqueue_appointment_emails(
         )
         if message_id is not None:
             added_ids.append(message_id)
-    if not added_ids:
-        return []
-    added = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(added_ids)).order_by(OutboxMessage.id)
-    ).all()
-    return added
+    return added_ids
 
 
 def _calendar_method(ics: str | None, ics_method: str | None) -> str | None:

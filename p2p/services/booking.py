@@ -98,6 +98,7 @@ def _offer(
     time_zone: str,
     now: datetime,
     rules: list[StateRule],
+    expired: list[tuple[int, int]],
     *,
     ignore: tuple[int, ...] = (),
 ) -> tuple[slots.Offer, Reviewer]:
@@ -124,6 +125,7 @@ def _offer(
         start + duration + timedelta(days=1),
         now,
         ignore_reservations=ignore,
+        expired_holds=expired,
     )[0]
     offer = slots.is_offered(engine_reviewer, request, start)
     if offer is not None:
@@ -184,8 +186,18 @@ def _acknowledgements(
         )
 
 
-def _sweep_expired_holds(reviewer_id: str, start: datetime, end: datetime, now: datetime) -> None:
-    """An expired hold frees itself: delete any in the way before taking the time."""
+def _sweep_expired_holds(
+    reviewer_id: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    expired: list[tuple[int, int]],
+) -> None:
+    """An expired hold frees itself: delete any in the way before taking the time (only
+    when the reviewer's busy time, read just before, showed one there)."""
+    low, high = int(start.timestamp()), int(end.timestamp())
+    if not any(hold_start < high and low < hold_end for hold_start, hold_end in expired):
+        return
     db.session.execute(
         delete(Reservation).where(
             Reservation.reviewer_id == reviewer_id,
@@ -382,6 +394,7 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
         document["hold_id"], actor, document["reviewer_id"], start, document["case_refs"], now
     )
     rules = _state_rules()
+    expired: list[tuple[int, int]] = []
     offer, reviewer = _offer(
         chosen,
         document["reviewer_id"],
@@ -389,13 +402,14 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
         document["time_zone"],
         now,
         rules,
+        expired,
         ignore=(hold.id,) if hold else (),
     )
     _acknowledgements(
         offer, chosen, document["acknowledge_consultative_only"], document["call_notes"], rules
     )
     end = offer.slot.end
-    _sweep_expired_holds(document["reviewer_id"], start, end, now)
+    _sweep_expired_holds(document["reviewer_id"], start, end, now, expired)
     if hold is not None:
         reservation = hold  # the hold becomes the appointment's reservation
         reservation.kind, reservation.expires_at = "appointment", None
@@ -501,13 +515,14 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
     )
     ignore = tuple(r for r in (appointment.reservation_id, hold.id if hold else None) if r)
     rules = _state_rules()
+    expired: list[tuple[int, int]] = []
     offer, reviewer = _offer(
-        chosen, reviewer_id, start, appointment.time_zone, now, rules, ignore=ignore
+        chosen, reviewer_id, start, appointment.time_zone, now, rules, expired, ignore=ignore
     )
     notes = {**appointment.call_notes, **_json_notes(document.get("call_notes") or {})}
     _acknowledgements(offer, chosen, document["acknowledge_consultative_only"], notes, rules)
     end = offer.slot.end
-    _sweep_expired_holds(reviewer_id, start, end, now)
+    _sweep_expired_holds(reviewer_id, start, end, now, expired)
     if hold is not None:
         db.session.delete(hold)
         db.session.flush()
@@ -561,6 +576,7 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
     def attempt():
         with transaction():
             chosen = slot_service.load_cases(document["case_refs"], now)
+            expired: list[tuple[int, int]] = []
             offer, _ = _offer(
                 chosen,
                 document["reviewer_id"],
@@ -568,8 +584,11 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
                 document["time_zone"],
                 now,
                 _state_rules(),
+                expired,
             )
-            _sweep_expired_holds(document["reviewer_id"], offer.slot.start, offer.slot.end, now)
+            _sweep_expired_holds(
+                document["reviewer_id"], offer.slot.start, offer.slot.end, now, expired
+            )
             minutes = current_app.config["P2P_HOLD_MINUTES"]
             held = Reservation(
                 reviewer_id=document["reviewer_id"],

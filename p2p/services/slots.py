@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pytz
 from flask import current_app
-from sqlalchemy import func, literal, or_, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 
 from p2p import eligibility, slots
 from p2p.errors import NotEligible, ValidationFailed
@@ -132,23 +132,26 @@ def engine_reviewers(
     now: datetime,
     *,
     ignore_reservations: Iterable[int] = (),
+    expired_holds: list[tuple[int, int]] | None = None,
 ) -> list[slots.Reviewer]:
-    """The engine's reviewers, with their time off and live reservations in [start, end)."""
+    """The engine's reviewers, with their time off and live reservations in [start, end).
+    An expired hold no longer takes the time, even before it is swept away; when
+    `expired_holds` is given, such holds are listed there (epoch seconds) for the caller
+    that is about to take their time."""
     ids = [row.reviewer_id for row in rows]
     busy, time_off = defaultdict(list), defaultdict(list)
     if ids:
-        # Bookings (kind 0) and time off (kind 1) in one round trip, as epoch seconds.
+        # Bookings (kind 0), expired holds (kind 2) and time off (kind 1) in one round trip,
+        # as epoch seconds.
         reservations = select(
             Reservation.reviewer_id,
             epoch_seconds(Reservation.start_at),
             epoch_seconds(Reservation.end_at),
-            literal(0),
+            case((Reservation.expires_at <= now, 2), else_=0),
         ).where(
             Reservation.reviewer_id.in_(ids),
             Reservation.end_at > start,
             Reservation.start_at < end,
-            # An expired hold no longer takes the time, even before it is swept away.
-            or_(Reservation.expires_at.is_(None), Reservation.expires_at > now),
         )
         ignored = list(ignore_reservations)
         if ignored:
@@ -162,6 +165,10 @@ def engine_reviewers(
         for reviewer_id, start_at, end_at, kind in db.session.connection().execute(
             union_all(reservations, absences)
         ):
+            if kind == 2:
+                if expired_holds is not None:
+                    expired_holds.append((start_at, end_at))
+                continue
             (time_off if kind else busy)[reviewer_id].append((start_at, end_at))
     return [
         slots.Reviewer(

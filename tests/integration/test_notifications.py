@@ -189,7 +189,7 @@ def invitation(method: str = "REQUEST", sequence: int = 0) -> str:
 def enqueue(app, appointment_id: str, kind: str, now=FIXED_NOW, **calendar) -> list[int]:
     with app.app_context(), transaction():
         appointment = db.session.get(Appointment, appointment_id)
-        return [m.id for m in enqueue_appointment_emails(appointment, kind, now, **calendar)]
+        return enqueue_appointment_emails(appointment, kind, now, **calendar)
 
 
 def deliver(app, now=FIXED_NOW, **options) -> dict:
