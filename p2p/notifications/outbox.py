@@ -55,29 +55,29 @@ def enqueue_appointment_emails(
                 select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
             )
         )
-    added_ids = []
+    rows = []
     for role, address in recipients:
         key = keys[role]
         if key in queued:
             continue
         subject, body = appointment_email(appointment, kind, role)
-        message_id = _insert_unless_queued(
-            dedupe_key=key,
-            appointment_id=appointment.id,
-            kind=kind,
-            recipient=address.strip(),
-            subject=subject,
-            body=body,
-            ics=ics,
-            ics_method=method,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+        rows.append(
+            {
+                "dedupe_key": key,
+                "appointment_id": appointment.id,
+                "kind": kind,
+                "recipient": address.strip(),
+                "subject": subject,
+                "body": body,
+                "ics": ics,
+                "ics_method": method,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
         )
-        if message_id is not None:
-            added_ids.append(message_id)
-    return added_ids
+    return _insert_unless_queued(rows)
 
 
 def _calendar_method(ics: str | None, ics_method: str | None) -> str | None:
@@ -97,8 +97,11 @@ def _calendar_method(ics: str | None, ics_method: str | None) -> str | None:
     return method
 
 
-def _insert_unless_queued(**row) -> int | None:
-    """The new row's id, or None when a message with this dedupe key already exists."""
+def _insert_unless_queued(rows: list[dict]) -> list[int]:
+    """Insert the messages in one statement; the ids of the new rows (a message whose dedupe
+    key exists already is left out)."""
+    if not rows:
+        return []
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         statement = postgresql.insert(OutboxMessage).on_conflict_do_nothing(
@@ -110,4 +113,4 @@ def _insert_unless_queued(**row) -> int | None:
         )
     else:  # other databases: the unique constraint still refuses a duplicate at commit
         statement = insert(OutboxMessage)
-    return db.session.execute(statement.values(**row).returning(OutboxMessage.id)).scalar()
+    return list(db.session.execute(statement.values(rows).returning(OutboxMessage.id)).scalars())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from p2p import eligibility
 from p2p.errors import NotFound, ValidationFailed
@@ -42,16 +42,6 @@ def to_domain(row: Policy) -> eligibility.Policy:
 
 def find_policy(health_plan: str, line_of_business: str) -> Policy | None:
     return db.session.get(Policy, (health_plan, line_of_business))
-
-
-def policies_for(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], eligibility.Policy]:
-    """The domain policies of several (health plan, line) pairs, in one query."""
-    if not pairs:
-        return {}
-    rows = db.session.scalars(
-        select(Policy).where(tuple_(Policy.health_plan, Policy.line_of_business).in_(list(pairs)))
-    )
-    return {(row.health_plan, row.line_of_business): to_domain(row) for row in rows}
 
 
 def get_policy(health_plan: str, line_of_business: str) -> Policy:

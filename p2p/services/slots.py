@@ -14,12 +14,13 @@ from functools import lru_cache
 
 import pytz
 from flask import current_app
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case as when_then
+from sqlalchemy import func, literal, select, union_all
 
 from p2p import eligibility, slots
 from p2p.errors import NotEligible, ValidationFailed
 from p2p.extensions import db
-from p2p.models import Case, Reservation, Reviewer, ReviewerCaseType, StateRule, TimeOff
+from p2p.models import Case, Policy, Reservation, Reviewer, ReviewerCaseType, StateRule, TimeOff
 from p2p.services import cases as case_service
 from p2p.services import policies
 from p2p.timestamps import epoch_seconds
@@ -42,17 +43,23 @@ def load_cases(
     case_refs: Sequence[str], now: datetime, *, at: datetime | None = None
 ) -> SearchCases:
     """Cases by reference; unknown ones are a 422 naming them, unavailable ones not_eligible."""
-    found = {
-        case.case_ref: case
-        for case in db.session.scalars(select(Case).where(Case.case_ref.in_(list(case_refs))))
-    }
+    # Each case with its policy, in one query (a case is only stored with a policy).
+    found, domain_policies = {}, {}
+    for case, policy in db.session.execute(
+        select(Case, Policy)
+        .join(
+            Policy,
+            (Policy.health_plan == Case.health_plan)
+            & (Policy.line_of_business == Case.line_of_business),
+        )
+        .where(Case.case_ref.in_(list(case_refs)))
+    ):
+        found[case.case_ref] = case
+        domain_policies[(policy.health_plan, policy.line_of_business)] = policies.to_domain(policy)
     unknown = [ref for ref in case_refs if ref not in found]
     if unknown:
         raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")
     rows, needs = [], []
-    domain_policies = policies.policies_for(
-        {(case.health_plan, case.line_of_business) for case in found.values()}
-    )
     for ref in case_refs:
         case = found[ref]
         policy = domain_policies[(case.health_plan, case.line_of_business)]
@@ -147,7 +154,7 @@ def engine_reviewers(
             Reservation.reviewer_id,
             epoch_seconds(Reservation.start_at),
             epoch_seconds(Reservation.end_at),
-            case((Reservation.expires_at <= now, 2), else_=0),
+            when_then((Reservation.expires_at <= now, 2), else_=0),
         ).where(
             Reservation.reviewer_id.in_(ids),
             Reservation.end_at > start,
