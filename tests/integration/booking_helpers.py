@@ -96,3 +96,12 @@ def book(client, headers, body=None, **extra_headers):
     return client.post(
         "/api/v1/appointments", json=body or booking_body(), headers={**headers, **extra_headers}
     )
+
+
+def place_hold(client, headers, start: str = WED_9, time_zone: str = "America/Los_Angeles"):
+    """POST /api/v1/holds for case A1 with reviewer `ny`."""
+    return client.post(
+        "/api/v1/holds",
+        json={"case_refs": ["A1"], "reviewer_id": "ny", "start": start, "time_zone": time_zone},
+        headers=headers,
+    )

@@ -9,10 +9,10 @@ from p2p.extensions import db
 from p2p.models import Appointment, AppointmentEvent, OutboxMessage, Reservation
 from tests.conftest import FIXED_NOW
 from tests.integration.booking_helpers import (
-    WED_9,
     WED_9_LA,
     book,
     booking_body,
+    place_hold,
 )
 
 
@@ -278,31 +278,13 @@ def test_my_p2p_requests_lists_the_providers_appointments(client, portal, bookin
 
 
 def test_a_hold_keeps_the_time_for_its_holder_until_it_expires(app, client, portal, booking_world):
-    hold = client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/Los_Angeles",
-        },
-        headers=portal,
-    )
+    hold = place_hold(client, portal, time_zone="America/Los_Angeles")
     assert hold.status_code == 201, hold.json
     expires = datetime.fromisoformat(hold.json["expires_at"])
     assert expires - FIXED_NOW == timedelta(minutes=10)
     # Others see it busy: the search does not offer it and a booking without the hold is 409.
     assert book(client, portal).status_code == 409
-    second = client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/New_York",
-        },
-        headers=portal,
-    )
+    second = place_hold(client, portal, time_zone="America/New_York")
     assert second.status_code == 409
     # The holder's booking uses and ends the hold.
     booked = book(client, portal, booking_body(hold_id=hold.json["id"]))
@@ -312,16 +294,7 @@ def test_a_hold_keeps_the_time_for_its_holder_until_it_expires(app, client, port
 
 
 def test_an_expired_hold_frees_itself(app, client, portal, booking_world):
-    hold = client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/Los_Angeles",
-        },
-        headers=portal,
-    ).json
+    hold = place_hold(client, portal, time_zone="America/Los_Angeles").json
     app.config["P2P_CLOCK"] = lambda: FIXED_NOW + timedelta(minutes=10, seconds=1)
     assert book(client, portal).status_code == 201  # another booking takes the time
     # The holder comes back too late: the hold is gone, and so is the time.
@@ -336,16 +309,7 @@ def test_a_hold_is_its_holders_alone(app, client, portal, booking_world):
 
     with app.app_context():
         other = {"Authorization": "Bearer " + api_keys.create_api_key("other", "portal", FIXED_NOW)}
-    hold = client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/Los_Angeles",
-        },
-        headers=portal,
-    ).json
+    hold = place_hold(client, portal, time_zone="America/Los_Angeles").json
     assert hold["start"] == WED_9_LA  # in the zone the hold was asked in
     used = book(client, other, booking_body(hold_id=hold["id"]))
     assert used.status_code == 422
@@ -407,16 +371,7 @@ def test_releasing_an_impossible_hold_id_is_404(client, portal, booking_world):
 
 
 def test_a_released_hold_frees_the_time(client, portal, booking_world):
-    hold = client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/Los_Angeles",
-        },
-        headers=portal,
-    ).json
+    hold = place_hold(client, portal, time_zone="America/Los_Angeles").json
     assert client.delete(f"/api/v1/holds/{hold['id']}", headers=portal).status_code == 204
     assert client.delete(f"/api/v1/holds/{hold['id']}", headers=portal).status_code == 404
     assert book(client, portal).status_code == 201

@@ -11,7 +11,7 @@ from p2p import jobs
 from p2p.extensions import db
 from p2p.models import OutboxMessage, Reservation, SchedulerLease
 from tests.conftest import FIXED_NOW
-from tests.integration.booking_helpers import WED_9, book, booking_body
+from tests.integration.booking_helpers import book, booking_body, place_hold
 
 # WED_9 is Wed 25 Nov 2026 09:00 EST = 14:00Z; FIXED_NOW is Tue 24 Nov 15:00Z (23 h before).
 
@@ -54,16 +54,7 @@ def test_past_appointments_are_completed_with_history(app, client, portal, booki
 
 
 def test_expired_holds_are_swept(app, client, portal, booking_world):
-    client.post(
-        "/api/v1/holds",
-        json={
-            "case_refs": ["A1"],
-            "reviewer_id": "ny",
-            "start": WED_9,
-            "time_zone": "America/New_York",
-        },
-        headers=portal,
-    )
+    place_hold(client, portal, time_zone="America/New_York")
     with app.app_context():
         assert jobs.expire_holds(FIXED_NOW) == 0
         assert jobs.expire_holds(FIXED_NOW + timedelta(minutes=11)) == 1
