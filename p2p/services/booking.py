@@ -423,12 +423,13 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
             created_at=now,
         )
         db.session.add(reservation)
-    db.session.flush()  # the database's no-overlap check happens here
+    # No flush here: the reservation is written with the appointment (the unit of work orders
+    # the inserts), and the database's no-overlap check refuses it then, all or nothing.
     provider = document["requesting_provider"]
     appointment = Appointment(
         id=uuid.uuid4().hex,
         reviewer_id=document["reviewer_id"],
-        reservation_id=reservation.id,
+        reservation=reservation,
         status="scheduled",
         start_at=start,
         end_at=end,
@@ -459,7 +460,7 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
             )
         )
     db.session.add(appointment)
-    db.session.flush()
+    db.session.flush()  # the reservation (no-overlap check) and the appointment, in order
     record(appointment, "created", actor, now, None)
     _notify(appointment, "booked", now)
     return appointment
