@@ -127,6 +127,12 @@ def test_openapi_describes_every_endpoint_with_the_request_schemas(client, app):
     assert "member" in spec["components"]["schemas"]["Case"]["properties"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert "Error" in spec["components"]["schemas"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method in {"get", "put", "post", "delete"}:
+                assert {"401", "403"} <= set(operation["responses"]), f"{method} {path}"
+    booking = paths["/api/v1/appointments"]["post"]["responses"]
+    assert {"201", "409", "422"} <= set(booking)
 
 
 def test_database_errors_never_carry_the_values_they_were_given(app):
@@ -145,3 +151,9 @@ def test_database_errors_never_carry_the_values_they_were_given(app):
         db.session.rollback()
     assert "Pat Doe" not in str(failure.value)
     assert "1961-04-02" not in str(failure.value)
+
+
+def test_the_openapi_description_is_a_valid_openapi_document(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json)
