@@ -25,6 +25,18 @@ def database_uri(instance_path: str) -> str:
     return url
 
 
+MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day reservation bound
+
+
+def check(settings: dict) -> None:
+    """Refuse settings the service cannot honour, when the app is created."""
+    minutes = settings["P2P_MINUTES_PER_CASE"]
+    if not 1 <= minutes <= MAX_MINUTES_PER_CASE:
+        raise ValueError(
+            f"P2P_MINUTES_PER_CASE must be 1 to {MAX_MINUTES_PER_CASE}, not {minutes}."
+        )
+
+
 def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),

@@ -3,9 +3,9 @@
 The schema exists only through the Alembic migrations under `migrations/`.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2p.extensions import db
@@ -15,6 +15,7 @@ LINES_OF_BUSINESS = ("commercial", "medicare", "medicaid", "chip")
 CASE_STATUSES = ("pended", "denied", "partially_approved", "approved", "withdrawn")
 API_ROLES = ("portal", "admin")
 RESERVATION_KINDS = ("appointment", "hold")
+MAX_RESERVATION = timedelta(days=1)  # enforced by the database (migration 0005)
 # A state machine: scheduled -> cancelled | completed (ROADMAP: no-show etc. will follow).
 APPOINTMENT_STATUSES = ("scheduled", "cancelled", "completed")
 
@@ -133,8 +134,9 @@ class Reviewer(db.Model):
 
 
 class ReviewerCaseType(db.Model):
-    """The case types a reviewer is trained for, as rows: the slot search selects trained
-    reviewers in SQL. Kept in step with `Reviewer.case_types` by the reviewer service."""
+    """The case types a reviewer is trained for, as rows, for SQL by case type. Kept in step
+    with `Reviewer.case_types` by the reviewer service. (The slot search picks trained
+    reviewers from its process's registry copy: p2p/services/reference.py.)"""
 
     __tablename__ = "reviewer_case_types"
     __table_args__ = (Index("ix_reviewer_case_types_case_type", "case_type", "reviewer_id"),)
@@ -166,7 +168,8 @@ class Reservation(db.Model):
     The one table the no-overlap invariant lives on, in the database itself: an exclusion
     constraint on PostgreSQL, triggers on SQLite (migration 0002). Cancelling an appointment
     deletes its reservation, which frees the time; an expired hold is deleted before any
-    reservation that needs its time.
+    reservation that needs its time. None lasts longer than `MAX_RESERVATION` (migration
+    0005), so a window's reservations are an index range on (reviewer_id, start_at).
     """
 
     __tablename__ = "reservations"
@@ -323,3 +326,14 @@ class SchedulerLease(db.Model):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReferenceVersion(db.Model):
+    """A version per kind of reference data ('reviewers', 'policies'): a random number the
+    database's triggers draw on every write to its tables (migration 0005). A process's copy
+    of that data is current while the version it was read at is (p2p/services/reference.py)."""
+
+    __tablename__ = "reference_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

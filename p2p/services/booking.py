@@ -11,7 +11,6 @@ import hashlib
 import json
 import time
 import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -37,10 +36,9 @@ from p2p.models import (
     IdempotencyKey,
     Reservation,
     Reviewer,
-    StateRule,
 )
 from p2p.schemas.appointments import MAX_ID, AppointmentSchema
-from p2p.services import policies, transaction
+from p2p.services import policies, reference, transaction
 from p2p.services import slots as slot_service
 from p2p.services.appointments import appointment_document
 from p2p.services.cases import facts
@@ -97,7 +95,7 @@ def _offer(
     start: datetime,
     time_zone: str,
     now: datetime,
-    rules: list[StateRule],
+    rules: tuple[reference.StateRequirement, ...],
     expired: list[tuple[int, int]],
     *,
     ignore: tuple[int, ...] = (),
@@ -116,11 +114,11 @@ def _offer(
         slots.Preferences.any_time(time_zone),
         start.date(),
         now,
-        slot_service.state_rules(rules),
+        reference.slot_rules(rules),
     )
     duration = timedelta(minutes=request.minutes_per_case * len(chosen.needs))
     engine_reviewer = slot_service.engine_reviewers(
-        [reviewer],
+        [reference.profile(reviewer)],
         start - timedelta(days=1),
         start + duration + timedelta(days=1),
         now,
@@ -130,7 +128,8 @@ def _offer(
     offer = slots.is_offered(engine_reviewer, request, start)
     if offer is not None:
         return offer, reviewer
-    if slots.is_offered(replace(engine_reviewer, busy=(), busy_seconds=()), request, start):
+    free = engine_reviewer.with_calendar((), engine_reviewer.time_off_seconds)
+    if slots.is_offered(free, request, start):
         raise SlotUnavailable(TAKEN)
     raise ValidationFailed.on(
         "start",
@@ -144,7 +143,7 @@ def _acknowledgements(
     chosen,
     acknowledge_consultative_only: bool,
     call_notes: dict,
-    rules: list[StateRule],
+    rules: tuple[reference.StateRequirement, ...],
 ) -> None:
     late = offer.consultative_only_case_refs
     if late and not acknowledge_consultative_only:
@@ -217,10 +216,6 @@ def _outcomes_at(chosen, start: datetime) -> list[eligibility.Availability]:
         )
         for case in chosen.rows
     ]
-
-
-def _state_rules() -> list[StateRule]:
-    return list(db.session.scalars(select(StateRule)))
 
 
 def _usable_hold(
@@ -393,7 +388,7 @@ def _book(document: dict, actor: str, now: datetime) -> Appointment:
     hold = _usable_hold(
         document["hold_id"], actor, document["reviewer_id"], start, document["case_refs"], now
     )
-    rules = _state_rules()
+    rules = chosen.state_rules
     expired: list[tuple[int, int]] = []
     offer, reviewer = _offer(
         chosen,
@@ -515,7 +510,7 @@ def _reschedule(appointment_id: str, document: dict, actor: str, now: datetime) 
         document["hold_id"], actor, reviewer_id, start, [link.case.case_ref for link in active], now
     )
     ignore = tuple(r for r in (appointment.reservation_id, hold.id if hold else None) if r)
-    rules = _state_rules()
+    rules = chosen.state_rules
     expired: list[tuple[int, int]] = []
     offer, reviewer = _offer(
         chosen, reviewer_id, start, appointment.time_zone, now, rules, expired, ignore=ignore
@@ -584,7 +579,7 @@ def hold(document: dict, actor: str, now: datetime) -> Reservation:
                 utc(document["start"]),
                 document["time_zone"],
                 now,
-                _state_rules(),
+                chosen.state_rules,
                 expired,
             )
             _sweep_expired_holds(

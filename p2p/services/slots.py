@@ -5,7 +5,6 @@ end of the searched week is enough when that week offers a slot; an empty week m
 up to 12 weeks on (and up to the deadlines), so the wider window is loaded only then.
 """
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,14 +14,14 @@ from functools import lru_cache
 import pytz
 from flask import current_app
 from sqlalchemy import case as when_then
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import literal, select, union_all
 
 from p2p import eligibility, slots
 from p2p.errors import NotEligible, ValidationFailed
 from p2p.extensions import db
-from p2p.models import Case, Policy, Reservation, Reviewer, ReviewerCaseType, StateRule, TimeOff
+from p2p.models import MAX_RESERVATION, Case, Reservation, TimeOff
 from p2p.services import cases as case_service
-from p2p.services import policies
+from p2p.services import reference
 from p2p.timestamps import epoch_seconds
 
 LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
@@ -37,32 +36,30 @@ class SearchCases:
     rows: tuple[Case, ...]
     needs: tuple[slots.CaseNeed, ...]
     policies: dict  # (health_plan, line_of_business) -> eligibility.Policy
+    state_rules: tuple[reference.StateRequirement, ...]
 
 
 def load_cases(
-    case_refs: Sequence[str], now: datetime, *, at: datetime | None = None
+    case_refs: Sequence[str],
+    now: datetime,
+    *,
+    at: datetime | None = None,
+    book: reference.PolicyBook | None = None,
 ) -> SearchCases:
     """Cases by reference; unknown ones are a 422 naming them, unavailable ones not_eligible."""
-    # Each case with its policy, in one query (a case is only stored with a policy).
-    found, domain_policies = {}, {}
-    for case, policy in db.session.execute(
-        select(Case, Policy)
-        .join(
-            Policy,
-            (Policy.health_plan == Case.health_plan)
-            & (Policy.line_of_business == Case.line_of_business),
-        )
-        .where(Case.case_ref.in_(list(case_refs)))
-    ):
-        found[case.case_ref] = case
-        domain_policies[(policy.health_plan, policy.line_of_business)] = policies.to_domain(policy)
+    book = book or reference.policy_book()
+    found = {
+        case.case_ref: case
+        for case in db.session.scalars(select(Case).where(Case.case_ref.in_(list(case_refs))))
+    }
     unknown = [ref for ref in case_refs if ref not in found]
     if unknown:
         raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")
-    rows, needs = [], []
+    rows, needs, domain_policies = [], [], {}
     for ref in case_refs:
         case = found[ref]
-        policy = domain_policies[(case.health_plan, case.line_of_business)]
+        key = (case.health_plan, case.line_of_business)
+        policy = domain_policies[key] = book.policies[key]  # a case is stored with a policy
         availability = eligibility.decide(case_service.facts(case), policy, at or now)
         if not availability.eligible:
             raise NotEligible(
@@ -80,60 +77,19 @@ def load_cases(
                 valid_until=availability.valid_until,
             )
         )
-    return SearchCases(tuple(rows), tuple(needs), domain_policies)
+    return SearchCases(tuple(rows), tuple(needs), domain_policies, book.state_rules)
 
 
-def state_rules(rows: Iterable[StateRule] | None = None) -> tuple[slots.StateRule, ...]:
-    """The engine's state rules, from the given rows or the database's."""
-    rows = db.session.scalars(select(StateRule)) if rows is None else rows
-    return tuple(
-        slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
-        for rule in rows
-    )
-
-
-@lru_cache(maxsize=4096)
-def _weekly_hours(document: str):
-    return slots.weekly_hours_from_strings(json.loads(document))
-
-
-def _weekly(weekly_hours: dict):
-    return _weekly_hours(json.dumps(weekly_hours, sort_keys=True))
-
-
-REVIEWER_COLUMNS = (
-    Reviewer.reviewer_id,
-    Reviewer.name,
-    Reviewer.credentials,
-    Reviewer.specialties,
-    Reviewer.case_types,
-    Reviewer.licensed_states,
-    Reviewer.time_zone,
-    Reviewer.weekly_hours,
-    Reviewer.active,
-)
-
-
-def trained_reviewers(case_types: Iterable[str], reviewer_id: str | None = None) -> list:
-    """Active reviewers trained for every one of the case types (rows of REVIEWER_COLUMNS:
-    plain tuples, cheaper than ORM objects on this hot path)."""
-    needed = sorted(set(case_types))
-    trained = (
-        select(ReviewerCaseType.reviewer_id)
-        .where(ReviewerCaseType.case_type.in_(needed))
-        .group_by(ReviewerCaseType.reviewer_id)
-        .having(func.count() == len(needed))
-    )
-    query = select(*REVIEWER_COLUMNS).where(
-        Reviewer.active.is_(True), Reviewer.reviewer_id.in_(trained)
-    )
-    if reviewer_id is not None:
-        query = query.where(Reviewer.reviewer_id == reviewer_id)
-    return list(db.session.execute(query))
+def trained_reviewers(
+    case_types: Iterable[str], registry: reference.Registry | None = None
+) -> list[slots.Reviewer]:
+    """Active reviewers trained for every one of the case types, as the engine's profiles
+    (no calendar yet: see `engine_reviewers`)."""
+    return (registry or reference.registry()).trained(case_types)
 
 
 def engine_reviewers(
-    rows: Sequence[Reviewer],
+    profiles: Sequence[slots.Reviewer],
     start: datetime,
     end: datetime,
     now: datetime,
@@ -141,15 +97,16 @@ def engine_reviewers(
     ignore_reservations: Iterable[int] = (),
     expired_holds: list[tuple[int, int]] | None = None,
 ) -> list[slots.Reviewer]:
-    """The engine's reviewers, with their time off and live reservations in [start, end).
+    """The reviewers with their time off and live reservations in [start, end).
     An expired hold no longer takes the time, even before it is swept away; when
     `expired_holds` is given, such holds are listed there (epoch seconds) for the caller
     that is about to take their time."""
-    ids = [row.reviewer_id for row in rows]
+    ids = [profile.reviewer_id for profile in profiles]
     busy, time_off = defaultdict(list), defaultdict(list)
     if ids:
         # Bookings (kind 0), expired holds (kind 2) and time off (kind 1) in one round trip,
-        # as epoch seconds.
+        # as epoch seconds. No reservation lasts longer than MAX_RESERVATION, so those of
+        # the window are an index range on (reviewer_id, start_at).
         reservations = select(
             Reservation.reviewer_id,
             epoch_seconds(Reservation.start_at),
@@ -157,8 +114,9 @@ def engine_reviewers(
             when_then((Reservation.expires_at <= now, 2), else_=0),
         ).where(
             Reservation.reviewer_id.in_(ids),
-            Reservation.end_at > start,
+            Reservation.start_at > start - MAX_RESERVATION,
             Reservation.start_at < end,
+            Reservation.end_at > start,
         )
         ignored = list(ignore_reservations)
         if ignored:
@@ -169,8 +127,8 @@ def engine_reviewers(
             epoch_seconds(TimeOff.end_at),
             literal(1),
         ).where(TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end)
-        for reviewer_id, start_at, end_at, kind in db.session.connection().execute(
-            union_all(reservations, absences)
+        for reviewer_id, start_at, end_at, kind in (
+            db.session.connection().execute(union_all(reservations, absences)).all()
         ):
             if kind == 2:
                 if expired_holds is not None:
@@ -178,20 +136,8 @@ def engine_reviewers(
                 continue
             (time_off if kind else busy)[reviewer_id].append((start_at, end_at))
     return [
-        slots.Reviewer(
-            reviewer_id=row.reviewer_id,
-            name=row.name,
-            credentials=row.credentials,
-            specialties=frozenset(row.specialties),
-            case_types=frozenset(row.case_types),
-            licensed_states=frozenset(row.licensed_states),
-            time_zone=row.time_zone,
-            weekly_hours=_weekly(row.weekly_hours),
-            active=row.active,
-            time_off_seconds=tuple(time_off[row.reviewer_id]),
-            busy_seconds=tuple(busy[row.reviewer_id]),
-        )
-        for row in rows
+        profile.with_calendar(busy[profile.reviewer_id], time_off[profile.reviewer_id])
+        for profile in profiles
     ]
 
 
@@ -220,7 +166,7 @@ def search_request(
         now=now,
         minimum_notice=config["P2P_MINIMUM_NOTICE"],
         minutes_per_case=config["P2P_MINUTES_PER_CASE"],
-        state_rules=state_rules() if rules is None else rules,
+        state_rules=reference.policy_book().slot_rules if rules is None else rules,
     )
 
 
@@ -234,9 +180,10 @@ def search(
         raise ValidationFailed.on(
             "week_of", f"Search within {MAX_WEEKS_AWAY} weeks of today, before or after."
         )
-    chosen = load_cases(case_refs, now)
-    request = search_request(chosen.needs, preferences, week_of, now)
-    rows = trained_reviewers(request.case_types)
+    registry, book = reference.both()
+    chosen = load_cases(case_refs, now, book=book)
+    request = search_request(chosen.needs, preferences, week_of, now, book.slot_rules)
+    rows = trained_reviewers(request.case_types, registry)
     week_start, week_end = week_bounds(preferences.time_zone, week_of)
     start = min(week_start, now) - MARGIN
     # Busy time from now to the week's end is enough whenever the week offers a slot: the

@@ -110,3 +110,26 @@ def test_busy_seconds_are_checked():
     for bad in [((10, 5),), ((1.5, 9),), ((1,),), ((True, 9),)]:
         with pytest.raises(SlotsError):
             replace(reviewer(), busy_seconds=bad)
+
+
+def test_with_calendar_replaces_the_calendar_and_keeps_the_profile():
+    eastern_nine = int(at("America/New_York", 2026, 11, 24, 9).timestamp())
+    profile = reviewer(busy=[(utc(2026, 11, 24, 20), utc(2026, 11, 24, 21))])
+    assert len(profile.busy_spans) == 1  # cached on the profile
+    booked = profile.with_calendar([(eastern_nine, eastern_nine + 900)], [(0, 60)])
+    assert (booked.reviewer_id, booked.weekly_hours, booked.working_minutes) == (
+        profile.reviewer_id,
+        profile.weekly_hours,
+        profile.working_minutes,
+    )
+    # The new calendar only: the old busy interval and its cached spans are gone.
+    assert list(booked.busy_spans) == [(eastern_nine, eastern_nine + 900)]
+    assert list(booked.blocked_spans) == [(0, 60), (eastern_nine, eastern_nine + 900)]
+    assert booked.busy == () and len(profile.busy_spans) == 1
+    slots = search_week([booked], request(case(), block_hours=range(24)))
+    first = slots.groups[0].reviewers[0].slots
+    assert at("America/New_York", 2026, 11, 24, 9) not in [slot.start for slot in first]
+    assert at("America/New_York", 2026, 11, 24, 9, 15) in [slot.start for slot in first]
+    for bad in ([(5, 5)], [(5, 4)], [(1, 2, 3)], [(True, 9)], [(1.0, 2)], [None]):
+        refused("busy_seconds", lambda bad=bad: profile.with_calendar(bad))
+    refused("time_off_seconds", lambda: profile.with_calendar((), [(9, 1)]))

@@ -1,0 +1,185 @@
+"""Reference data each process keeps: the reviewer registry, the policies and state rules.
+
+Every slot search and booking reads them, and they change rarely (a reviewer import, a
+policy file). Database triggers draw a new random version per kind on every write to their
+tables, in the writer's transaction (migration 0005). A request reads the versions (one
+small query) and uses its process's copy while the version it was loaded at is still the
+database's; otherwise it loads the data again. A write is therefore seen by the first
+request that starts after it commits, in every process, as without the copy.
+
+Read order makes this safe without locks: the versions are read before the data, so a copy
+is never tagged with a version newer than its content (a write that lands in between leaves
+the copy tagged with the older version, and the next request reloads it). Versions are
+random rather than counted so that one a rolled-back write drew (and a copy may have been
+tagged with, read inside that transaction) is never drawn again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import select
+
+from p2p import eligibility, slots
+from p2p.extensions import db
+from p2p.models import Policy, ReferenceVersion, Reviewer, StateRule
+from p2p.services import policies as policy_service
+
+REVIEWERS = "reviewers"
+POLICIES = "policies"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every reviewer as the slot engine's profile (no calendar), and who is trained for
+    what among the active ones."""
+
+    version: int | None
+    profiles: dict[str, slots.Reviewer]
+    active_by_case_type: dict[str, frozenset[str]]
+
+    def trained(self, case_types: Iterable[str]) -> list[slots.Reviewer]:
+        """Active reviewers trained for every one of the case types, by id."""
+        sets = [self.active_by_case_type.get(case_type, frozenset()) for case_type in case_types]
+        if not sets:
+            return []
+        return [self.profiles[rid] for rid in sorted(frozenset.intersection(*sets))]
+
+
+@dataclass(frozen=True)
+class StateRequirement:
+    """A state rule as plain data (the `StateRule` row's fields)."""
+
+    state: str
+    requires_state_license: bool
+    requires_same_specialty: bool
+    requires_member_consent: bool
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """The eligibility engine's policy per (health plan, line of business), and the state
+    rules, both as the domain code takes them."""
+
+    version: int | None
+    policies: dict[tuple[str, str], eligibility.Policy]
+    state_rules: tuple[StateRequirement, ...]
+
+    @property
+    def slot_rules(self) -> tuple[slots.StateRule, ...]:
+        return slot_rules(self.state_rules)
+
+
+@lru_cache(maxsize=64)
+def slot_rules(rules: tuple[StateRequirement, ...]) -> tuple[slots.StateRule, ...]:
+    """The slot engine's part of the state rules."""
+    return tuple(
+        slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
+        for rule in rules
+    )
+
+
+def profile(row: Reviewer) -> slots.Reviewer:
+    """A stored reviewer as the engine's profile, with an empty calendar."""
+    return slots.Reviewer(
+        reviewer_id=row.reviewer_id,
+        name=row.name,
+        credentials=row.credentials,
+        specialties=frozenset(row.specialties),
+        case_types=frozenset(row.case_types),
+        licensed_states=frozenset(row.licensed_states),
+        time_zone=row.time_zone,
+        weekly_hours=slots.weekly_hours_from_strings(row.weekly_hours),
+        active=row.active,
+    )
+
+
+def _load_registry(version: int | None) -> Registry:
+    profiles, trained = {}, defaultdict(set)
+    for row in db.session.scalars(select(Reviewer)):
+        profiles[row.reviewer_id] = profile(row)
+        if row.active:
+            for case_type in row.case_types:
+                trained[case_type].add(row.reviewer_id)
+    return Registry(
+        version, profiles, {case_type: frozenset(ids) for case_type, ids in trained.items()}
+    )
+
+
+def _load_policies(version: int | None) -> PolicyBook:
+    return PolicyBook(
+        version,
+        {
+            (row.health_plan, row.line_of_business): policy_service.to_domain(row)
+            for row in db.session.scalars(select(Policy))
+        },
+        tuple(
+            StateRequirement(
+                rule.state,
+                rule.requires_state_license,
+                rule.requires_same_specialty,
+                rule.requires_member_consent,
+            )
+            for rule in db.session.scalars(select(StateRule).order_by(StateRule.state))
+        ),
+    )
+
+
+_LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies}
+
+
+class _Copies:
+    """One app's copies (an app is one database)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: dict[str, Registry | PolicyBook] = {}
+
+
+def _copies() -> _Copies:
+    extensions = current_app.extensions
+    copies = extensions.get("p2p_reference")
+    if copies is None:
+        copies = extensions.setdefault("p2p_reference", _Copies())
+    return copies
+
+
+def _current(names: tuple[str, ...]) -> list:
+    versions = dict(
+        db.session.execute(
+            select(ReferenceVersion.name, ReferenceVersion.version).where(
+                ReferenceVersion.name.in_(names)
+            )
+        ).all()
+    )
+    copies = _copies()
+    found = []
+    for name in names:
+        version = versions.get(name)
+        held = copies.held.get(name)
+        if held is None or version is None or held.version != version:
+            # A missing version (a wiped table) is never trusted: load every time.
+            held = _LOADERS[name](version)
+            with copies.lock:
+                copies.held[name] = held
+        found.append(held)
+    return found
+
+
+def registry() -> Registry:
+    return _current((REVIEWERS,))[0]
+
+
+def policy_book() -> PolicyBook:
+    return _current((POLICIES,))[0]
+
+
+def both() -> tuple[Registry, PolicyBook]:
+    """The registry and the policies, checked with one query."""
+    registry_, book = _current((REVIEWERS, POLICIES))
+    return registry_, book

@@ -1,0 +1,200 @@
+"""Each process keeps a copy of the reviewers, policies and state rules, current while the
+database's version of them is (p2p/services/reference.py, migration 0005). Two apps on one
+database stand for two processes; writes go in as raw SQL, as any writer's would."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import pytz
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from p2p import create_app
+from p2p.extensions import db
+from p2p.models import Reservation
+from p2p.services import reference
+from p2p.services import slots as slot_service
+from tests.conftest import FIXED_NOW, _test_config
+from tests.integration.test_slots_api import reviewer, search
+
+MSK = "MSK Spine Surgery"
+
+
+@pytest.fixture
+def other_process(migrated):
+    other = create_app(_test_config(migrated))
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def two_reviewers(client, admin, runner):
+    assert runner.invoke(args=["p2p", "load-policies"]).exit_code == 0
+    for reviewer_id in ("ny", "az"):
+        response = client.put(
+            f"/api/v1/reviewers/{reviewer_id}",
+            json=reviewer(
+                time_zone="America/Phoenix" if reviewer_id == "az" else "America/New_York"
+            ),
+            headers=admin,
+        )
+        assert response.status_code == 201, response.json
+
+
+def trained(app) -> list[str]:
+    with app.app_context():
+        found = [profile.reviewer_id for profile in reference.registry().trained([MSK])]
+        db.session.rollback()
+        return found
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_request(app, other_process, two_reviewers):
+    assert trained(app) == trained(other_process) == ["az", "ny"]
+    with app.app_context():
+        kept = reference.registry()
+        db.session.rollback()
+    assert trained(app) == ["az", "ny"]
+    with app.app_context():
+        assert reference.registry() is kept  # unchanged data: the same copy, not reloaded
+        db.session.rollback()
+
+    with other_process.app_context():
+        db.session.execute(text("UPDATE reviewers SET active = false WHERE reviewer_id = 'ny'"))
+        db.session.commit()
+    assert trained(app) == ["az"]
+    with other_process.app_context():
+        db.session.execute(
+            text("UPDATE reviewers SET time_zone = 'Pacific/Honolulu' WHERE reviewer_id = 'az'")
+        )
+        db.session.commit()
+    with app.app_context():
+        assert reference.registry().profiles["az"].time_zone == "Pacific/Honolulu"
+        db.session.rollback()
+
+
+def test_a_rolled_back_write_never_leaves_its_copy_behind(app, two_reviewers):
+    with app.app_context():
+        db.session.execute(text("UPDATE reviewers SET active = false WHERE reviewer_id = 'ny'"))
+        # Read inside the writing transaction: a copy of data that will never be committed.
+        assert [p.reviewer_id for p in reference.registry().trained([MSK])] == ["az"]
+        db.session.rollback()
+        # Another write commits. Had versions been counted, it would have drawn the number
+        # the rolled-back write did, and the copy above would pass for current.
+        db.session.execute(text("UPDATE reviewers SET name = 'Dr. Z' WHERE reviewer_id = 'az'"))
+        db.session.commit()
+        registry = reference.registry()
+        assert [p.reviewer_id for p in registry.trained([MSK])] == ["az", "ny"]
+        assert registry.profiles["az"].name == "Dr. Z"
+        db.session.rollback()
+
+
+def test_policies_and_state_rules_follow_the_database(
+    app, other_process, client, portal, two_reviewers
+):
+    with app.app_context():
+        texas = {rule.state: rule for rule in reference.policy_book().state_rules}["TX"]
+        assert texas.requires_state_license and texas.requires_same_specialty
+        db.session.rollback()
+    with other_process.app_context():
+        db.session.execute(
+            text(
+                "UPDATE state_rules SET requires_state_license = false, "
+                "requires_same_specialty = false WHERE state = 'TX'"
+            )
+        )
+        db.session.execute(
+            text("UPDATE policies SET deadline_time_zone = 'America/Phoenix' WHERE true")
+        )
+        db.session.commit()
+    with app.app_context():
+        book = reference.policy_book()
+        texas = {rule.state: rule for rule in book.state_rules}["TX"]
+        assert not (texas.requires_state_license or texas.requires_same_specialty)
+        assert {policy.deadline_time_zone for policy in book.policies.values()} == {
+            "America/Phoenix"
+        }
+        db.session.rollback()
+
+
+def test_a_search_uses_the_reviewers_changed_by_another_process(
+    app, other_process, client, portal, two_reviewers
+):
+    assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
+    first = search(client, portal, case_refs="A1").json
+    assert {r["reviewer_id"] for g in first["groups"] for r in g["reviewers"]} == {"ny", "az"}
+    with other_process.app_context():
+        db.session.execute(text("DELETE FROM reviewer_case_types WHERE reviewer_id = 'az'"))
+        db.session.execute(
+            text("UPDATE reviewers SET case_types = '[\"Radiology\"]' WHERE reviewer_id = 'az'")
+        )
+        db.session.commit()
+    second = search(client, portal, case_refs="A1").json
+    assert {r["reviewer_id"] for g in second["groups"] for r in g["reviewers"]} == {"ny"}
+
+
+def _case() -> dict:
+    from tests.integration.test_cases_api import case_body
+
+    return case_body()
+
+
+# The one-day bound on a reservation -----------------------------------------------------------
+
+T0 = pytz.utc.localize(datetime(2026, 11, 25, 15, 0))
+
+
+def test_the_database_refuses_a_reservation_longer_than_a_day(app, two_reviewers):
+    with app.app_context():
+        for start, end in [(T0, T0 + timedelta(days=1, seconds=1)), (T0, T0 + timedelta(days=3))]:
+            db.session.add(
+                Reservation(
+                    reviewer_id="ny", start_at=start, end_at=end, kind="appointment", created_at=T0
+                )
+            )
+            with pytest.raises(DBAPIError):
+                db.session.commit()
+            db.session.rollback()
+        day = Reservation(
+            reviewer_id="ny",
+            start_at=T0,
+            end_at=T0 + timedelta(days=1),
+            kind="appointment",
+            created_at=T0,
+        )
+        db.session.add(day)
+        db.session.commit()
+        day.end_at = T0 + timedelta(days=2)  # stretched by an update: refused too
+        with pytest.raises(DBAPIError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_a_reservation_begun_before_the_window_still_counts(app, two_reviewers):
+    """The window's reservations are read as a range of start_at reaching one day back."""
+    with app.app_context():
+        db.session.add(
+            Reservation(
+                reviewer_id="ny",
+                start_at=T0 - timedelta(hours=23, minutes=45),
+                end_at=T0 + timedelta(minutes=15),
+                kind="appointment",
+                created_at=FIXED_NOW,
+            )
+        )
+        db.session.commit()
+        profiles = reference.registry().trained([MSK])
+        ny = next(p for p in profiles if p.reviewer_id == "ny")
+        (found,) = slot_service.engine_reviewers([ny], T0, T0 + timedelta(hours=1), FIXED_NOW)
+        start = int((T0 - timedelta(hours=23, minutes=45)).timestamp())
+        assert found.busy_seconds == ((start, int(T0.timestamp()) + 900),)
+        db.session.rollback()
+
+
+def test_minutes_per_case_is_bounded_by_the_reservation_limit(migrated):
+    with pytest.raises(ValueError, match="P2P_MINUTES_PER_CASE"):
+        create_app({**_test_config(migrated), "P2P_MINUTES_PER_CASE": 121})
+    with pytest.raises(ValueError, match="P2P_MINUTES_PER_CASE"):
+        create_app({**_test_config(migrated), "P2P_MINUTES_PER_CASE": 0})
+    assert create_app({**_test_config(migrated), "P2P_MINUTES_PER_CASE": 120})
