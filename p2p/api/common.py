@@ -18,8 +18,17 @@ def validated_path(schema: Schema, **values) -> dict:
     return schema.load(values)
 
 
+class ApiBlueprint(Blueprint):
+    def arguments(self, schema, *args, **kwargs):
+        # One instance per view, made here: given a class, webargs would build the schema
+        # (and every nested one, deep-copying their fields) again on each request.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
+
 def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A blueprint of /api/v1: every request to it is authenticated before anything else."""
-    blueprint = Blueprint(name, name, url_prefix=url_prefix, description=description)
+    blueprint = ApiBlueprint(name, name, url_prefix=url_prefix, description=description)
     blueprint.before_request(authenticate)
     return blueprint

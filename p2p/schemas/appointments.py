@@ -146,8 +146,11 @@ class CallNotesChangeSchema(Schema):
     tx_specialty_waived = fields.Boolean()
 
 
+_CALL_NOTES = CallNotesSchema()
+
+
 def _call_notes_default() -> dict:
-    return CallNotesSchema().load({})
+    return _CALL_NOTES.load({})
 
 
 class BookingSchema(Schema):

@@ -322,8 +322,11 @@ def appointments_for_provider(npi: str) -> list[Appointment]:
     )
 
 
+_APPOINTMENT = AppointmentSchema()  # built once: a schema is reusable, and costly to build
+
+
 def dumped(appointment: Appointment) -> dict:
-    return AppointmentSchema().dump(appointment_document(appointment))
+    return _APPOINTMENT.dump(appointment_document(appointment))
 
 
 def _request_hash(document: dict) -> str:

@@ -4,6 +4,7 @@ test_booking_races.py)."""
 from datetime import datetime, timedelta
 
 import pytest
+from marshmallow import Schema
 
 from p2p.extensions import db
 from p2p.models import Appointment, AppointmentEvent, OutboxMessage, Reservation
@@ -468,3 +469,24 @@ def test_an_arizona_provider_sees_mountain_standard_time(client, portal, booking
     booked = book(client, portal, body).json
     assert booked["start"] == "2026-11-25T07:00:00-07:00"
     assert booked["label"] == "Wed 11/25/26 7:00 am MST"
+
+
+def test_a_booking_builds_no_schema_per_request(client, portal, booking_world, monkeypatch):
+    """Schemas are built once, when the views are declared: built per request (as webargs
+    does when given a class), each would deep-copy its fields and its nested schemas'."""
+    built = []
+    original = Schema.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    search = "/api/v1/slots?case_refs=A1&time_zone=UTC"
+    # The first request builds nested schemas once (marshmallow makes them on first use).
+    assert book(client, portal).status_code == 201
+    assert client.get(search, headers=portal).status_code == 200
+    monkeypatch.setattr(Schema, "__init__", counting)
+    later = booking_body("2026-11-25T09:30:00-05:00", case_refs=["A2"])
+    assert book(client, portal, later).status_code == 201
+    assert client.get(search, headers=portal).status_code == 200
+    assert built == [], built
