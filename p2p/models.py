@@ -134,9 +134,10 @@ class Reviewer(db.Model):
 
 
 class ReviewerCaseType(db.Model):
-    """The case types a reviewer is trained for, as rows, for SQL by case type. Kept in step
-    with `Reviewer.case_types` by the reviewer service. (The slot search picks trained
-    reviewers from its process's registry copy: p2p/services/reference.py.)"""
+    """The case types a reviewer is trained for, as rows, for ad-hoc SQL by case type (nothing
+    in the service reads them now). Kept in step with `Reviewer.case_types` by the reviewer
+    service. The slot search picks trained reviewers from its process's registry copy
+    (p2p/services/reference.py)."""
 
     __tablename__ = "reviewer_case_types"
     __table_args__ = (Index("ix_reviewer_case_types_case_type", "case_type", "reviewer_id"),)

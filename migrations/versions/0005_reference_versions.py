@@ -18,6 +18,8 @@ Revises: 0004
 Create Date: 2026-11-24
 
 """
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -41,7 +43,10 @@ def upgrade():
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_reference_versions'))
     )
-    op.bulk_insert(versions, [{"name": name, "version": 1} for name in WATCHED])
+    # Random from the start too: a rebuilt database never repeats a version a process saw.
+    op.bulk_insert(
+        versions, [{"name": name, "version": secrets.randbits(63)} for name in WATCHED]
+    )
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_upgrade()
     else:

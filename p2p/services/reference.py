@@ -7,11 +7,11 @@ small query) and uses its process's copy while the version it was loaded at is s
 database's; otherwise it loads the data again. A write is therefore seen by the first
 request that starts after it commits, in every process, as without the copy.
 
-Read order makes this safe without locks: the versions are read before the data, so a copy
-is never tagged with a version newer than its content (a write that lands in between leaves
-the copy tagged with the older version, and the next request reloads it). Versions are
-random rather than counted so that one a rolled-back write drew (and a copy may have been
-tagged with, read inside that transaction) is never drawn again.
+Read order makes this safe without locking the database: the versions are read before the
+data, so a copy is never tagged with a version newer than its content (a write that lands
+in between leaves the copy tagged with the older version, and the next request reloads it).
+Versions are random rather than counted so that one a rolled-back write drew (and a copy may
+have been tagged with, read inside that transaction) is never drawn again.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def profile(row: Reviewer) -> slots.Reviewer:
 
 def _load_registry(version: int | None) -> Registry:
     profiles, trained = {}, defaultdict(set)
-    for row in db.session.scalars(select(Reviewer)):
+    # populate_existing: rows the session holds already are read afresh, not reused.
+    for row in db.session.scalars(select(Reviewer).execution_options(populate_existing=True)):
         profiles[row.reviewer_id] = profile(row)
         if row.active:
             for case_type in row.case_types:
@@ -116,7 +117,9 @@ def _load_policies(version: int | None) -> PolicyBook:
         version,
         {
             (row.health_plan, row.line_of_business): policy_service.to_domain(row)
-            for row in db.session.scalars(select(Policy))
+            for row in db.session.scalars(
+                select(Policy).execution_options(populate_existing=True)
+            )
         },
         tuple(
             StateRequirement(
@@ -125,7 +128,11 @@ def _load_policies(version: int | None) -> PolicyBook:
                 rule.requires_same_specialty,
                 rule.requires_member_consent,
             )
-            for rule in db.session.scalars(select(StateRule).order_by(StateRule.state))
+            for rule in db.session.scalars(
+                select(StateRule)
+                .order_by(StateRule.state)
+                .execution_options(populate_existing=True)
+            )
         ),
     )
 

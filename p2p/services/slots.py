@@ -1,4 +1,5 @@
-"""Slot search: the database's reviewers, bookings and cases, handed to the pure engine.
+"""Slot search: the cases and bookings from the database, the reviewers from the process's
+registry copy (p2p/services/reference.py), handed to the pure engine.
 
 The engine needs every reviewer's busy time over the weeks it may look at. From now to the
 end of the searched week is enough when that week offers a slot; an empty week makes it look
@@ -21,6 +22,7 @@ from p2p.errors import NotEligible, ValidationFailed
 from p2p.extensions import db
 from p2p.models import MAX_RESERVATION, Case, Reservation, TimeOff
 from p2p.services import cases as case_service
+from p2p.services import policies as policy_service
 from p2p.services import reference
 from p2p.timestamps import epoch_seconds
 
@@ -59,7 +61,8 @@ def load_cases(
     for ref in case_refs:
         case = found[ref]
         key = (case.health_plan, case.line_of_business)
-        policy = domain_policies[key] = book.policies[key]  # a case is stored with a policy
+        policy = book.policies.get(key) or _policy_now(key)
+        domain_policies[key] = policy
         availability = eligibility.decide(case_service.facts(case), policy, at or now)
         if not availability.eligible:
             raise NotEligible(
@@ -78,6 +81,15 @@ def load_cases(
             )
         )
     return SearchCases(tuple(rows), tuple(needs), domain_policies, book.state_rules)
+
+
+def _policy_now(key: tuple[str, str]) -> eligibility.Policy:
+    """A policy the process's copy lacks: one committed after the copy's version was read
+    (with the case that needs it). Read from the database; a case is stored with a policy."""
+    row = policy_service.find_policy(*key)
+    if row is None:
+        raise ValidationFailed.on("case_refs", f"No policy for {key[0]} ({key[1]}).")
+    return policy_service.to_domain(row)
 
 
 def trained_reviewers(

@@ -139,7 +139,7 @@ class Reviewer:
         state = {
             name: value
             for name, value in self.__dict__.items()
-            if name not in ("blocked_spans", "busy_spans")  # cached from the old calendar
+            if name not in _CACHED  # computed from the old calendar
         }
         state.update(
             busy=(),
@@ -161,6 +161,11 @@ class Reviewer:
     def busy_spans(self) -> SpanSet:
         """Busy only (appointments and holds): the load the fair order spreads."""
         return SpanSet(chain(_seconds(self.busy), self.busy_seconds))
+
+
+_CACHED = frozenset(
+    name for name, value in vars(Reviewer).items() if isinstance(value, cached_property)
+)
 
 
 @dataclass(frozen=True, slots=True)

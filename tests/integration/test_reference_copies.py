@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from p2p import create_app
+from p2p.errors import ValidationFailed
 from p2p.extensions import db
 from p2p.models import Reservation
 from p2p.services import reference
@@ -198,3 +199,19 @@ def test_minutes_per_case_is_bounded_by_the_reservation_limit(migrated):
     with pytest.raises(ValueError, match="P2P_MINUTES_PER_CASE"):
         create_app({**_test_config(migrated), "P2P_MINUTES_PER_CASE": 0})
     assert create_app({**_test_config(migrated), "P2P_MINUTES_PER_CASE": 120})
+
+
+def test_a_policy_the_copy_lacks_is_read_from_the_database(app, client, portal, two_reviewers):
+    """A policy committed after this process read its copy's version, with its first case."""
+    assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
+    with app.app_context():
+        stale = reference.policy_book()
+        db.session.rollback()
+        missing = reference.PolicyBook(stale.version, {}, stale.state_rules)
+        chosen = slot_service.load_cases(["A1"], FIXED_NOW, book=missing)
+        assert chosen.needs[0].outcome == "outcome_changing"
+        db.session.execute(text("DELETE FROM policies"))
+        with pytest.raises(ValidationFailed) as refused:
+            slot_service.load_cases(["A1"], FIXED_NOW, book=missing)
+        assert "case_refs" in refused.value.fields
+        db.session.rollback()
