@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from p2p import eligibility
 from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
@@ -83,10 +81,6 @@ def put_policy(
     with transaction():
         policy, created = _store_policy(health_plan, line_of_business, document, source, now)
     return policy, created
-
-
-def state_rules() -> dict[str, StateRule]:
-    return {rule.state: rule for rule in db.session.scalars(select(StateRule))}
 
 
 def load_policy_file(document: dict, now: datetime) -> dict[str, int]:

@@ -16,7 +16,6 @@ have been tagged with, read inside that transaction) is never drawn again.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -140,20 +139,10 @@ def _load_policies(version: int | None) -> PolicyBook:
 _LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies}
 
 
-class _Copies:
-    """One app's copies (an app is one database)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.held: dict[str, Registry | PolicyBook] = {}
-
-
-def _copies() -> _Copies:
-    extensions = current_app.extensions
-    copies = extensions.get("p2p_reference")
-    if copies is None:
-        copies = extensions.setdefault("p2p_reference", _Copies())
-    return copies
+def _copies() -> dict[str, Registry | PolicyBook]:
+    """This app's copies (an app is one database). A plain dict: replacing an entry is
+    atomic, and two threads reloading at once only repeat each other's work."""
+    return current_app.extensions.setdefault("p2p_reference", {})
 
 
 def _current(names: tuple[str, ...]) -> list:
@@ -168,12 +157,10 @@ def _current(names: tuple[str, ...]) -> list:
     found = []
     for name in names:
         version = versions.get(name)
-        held = copies.held.get(name)
+        held = copies.get(name)
         if held is None or version is None or held.version != version:
             # A missing version (a wiped table) is never trusted: load every time.
-            held = _LOADERS[name](version)
-            with copies.lock:
-                copies.held[name] = held
+            held = copies[name] = _LOADERS[name](version)
         found.append(held)
     return found
 
