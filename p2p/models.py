@@ -178,7 +178,13 @@ class Reservation(db.Model):
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint(_in("kind", RESERVATION_KINDS), name="kind"),
         CheckConstraint("(kind = 'hold') = (expires_at IS NOT NULL)", name="holds_expire"),
-        Index("ix_reservations_reviewer_start", "reviewer_id", "start_at"),
+        # INCLUDE on PostgreSQL: a window's reservations are read from the index alone.
+        Index(
+            "ix_reservations_reviewer_start",
+            "reviewer_id",
+            "start_at",
+            postgresql_include=["end_at", "expires_at"],
+        ),
         Index("ix_reservations_expires_at", "expires_at"),
     )
 
@@ -330,9 +336,10 @@ class SchedulerLease(db.Model):
 
 
 class ReferenceVersion(db.Model):
-    """A version per kind of reference data ('reviewers', 'policies'): a random number the
-    database's triggers draw on every write to its tables (migration 0005). A process's copy
-    of that data is current while the version it was read at is (p2p/services/reference.py)."""
+    """A version per kind of reference data ('reviewers', 'policies', 'api_keys'): a random
+    number the database's triggers draw on every write to its tables (migrations 0005 and
+    0006). A process's copy of that data is current while the version it was read at is
+    (p2p/services/reference.py)."""
 
     __tablename__ = "reference_versions"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from p2p.errors import Conflict, NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import API_ROLES, ApiKey
-from p2p.services import transaction
+from p2p.services import reference, transaction
 
 KEY_PREFIX = "p2p_"
 
@@ -45,10 +45,7 @@ def revoke_api_key(name: str, now: datetime) -> None:
 
 
 def role_of(key: str) -> tuple[str, str] | None:
-    """(name, role) of a live key, or None for an unknown or revoked one."""
-    row = db.session.execute(
-        select(ApiKey.name, ApiKey.role).where(
-            ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)
-        )
-    ).first()
-    return (row.name, row.role) if row else None
+    """(name, role) of a live key, or None for an unknown or revoked one. Checked against
+    the process's copy of the live keys, current to the database's version
+    (p2p/services/reference.py): a revocation holds from the next request on."""
+    return reference.key_ring().live.get(hash_key(key))

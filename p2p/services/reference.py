@@ -1,8 +1,10 @@
-"""Reference data each process keeps: the reviewer registry, the policies and state rules.
+"""Reference data each process keeps: the reviewer registry, the policies and state rules,
+and the live API keys.
 
-Every slot search and booking reads them, and they change rarely (a reviewer import, a
-policy file). Database triggers draw a new random version per kind on every write to their
-tables, in the writer's transaction (migration 0005). A request reads the versions (one
+Every slot search and booking reads them, and every API call checks its key; they change
+rarely (a reviewer import, a policy file, a key created or revoked). Database triggers draw
+a new random version per kind on every write to their tables, in the writer's transaction
+(migrations 0005 and 0006). A request reads the versions (one
 small query) and uses its process's copy while the version it was loaded at is still the
 database's; otherwise it loads the data again. A write is therefore seen by the first
 request that starts after it commits, in every process, as without the copy.
@@ -12,6 +14,11 @@ data, so a copy is never tagged with a version newer than its content (a write t
 in between leaves the copy tagged with the older version, and the next request reloads it).
 Versions are random rather than counted so that one a rolled-back write drew (and a copy may
 have been tagged with, read inside that transaction) is never drawn again.
+
+One read of the versions serves a whole transaction until it writes: the API key check at
+the start of a request and the slot search or booking after it share one round trip. Any
+write through the session (a flush, or an ORM insert, update or delete statement) drops the
+read, so a transaction that changes reference data sees its own change.
 """
 
 from __future__ import annotations
@@ -22,15 +29,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from p2p import eligibility, slots
 from p2p.extensions import db
-from p2p.models import Policy, ReferenceVersion, Reviewer, StateRule
+from p2p.models import ApiKey, Policy, ReferenceVersion, Reviewer, StateRule
 from p2p.services import policies as policy_service
 
 REVIEWERS = "reviewers"
 POLICIES = "policies"
+API_KEYS = "api_keys"
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,14 @@ def slot_rules(rules: tuple[StateRequirement, ...]) -> tuple[slots.StateRule, ..
         slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
         for rule in rules
     )
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The live (unrevoked) API keys: SHA-256 of the key -> (name, role)."""
+
+    version: int | None
+    live: dict[str, tuple[str, str]]
 
 
 def profile(row: Reviewer) -> slots.Reviewer:
@@ -136,7 +153,22 @@ def _load_policies(version: int | None) -> PolicyBook:
     )
 
 
-_LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies}
+def _load_api_keys(version: int | None) -> KeyRing:
+    return KeyRing(
+        version,
+        {
+            key_hash: (name, role)
+            for key_hash, name, role in db.session.execute(
+                select(ApiKey.key_hash, ApiKey.name, ApiKey.role).where(
+                    ApiKey.revoked_at.is_(None)
+                )
+            )
+        },
+    )
+
+
+_LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies, API_KEYS: _load_api_keys}
+_VERSIONS_READ = "p2p_reference_versions"  # key of Session.info: (transaction, versions)
 
 
 def _copies() -> dict[str, Registry | PolicyBook]:
@@ -145,14 +177,32 @@ def _copies() -> dict[str, Registry | PolicyBook]:
     return current_app.extensions.setdefault("p2p_reference", {})
 
 
-def _current(names: tuple[str, ...]) -> list:
+def _versions() -> dict[str, int]:
+    """Every kind's version, read once per transaction until it writes (see above)."""
+    session = db.session()
+    held = session.info.get(_VERSIONS_READ)
+    if held is not None and held[0] is session.get_transaction():
+        return held[1]
     versions = dict(
-        db.session.execute(
-            select(ReferenceVersion.name, ReferenceVersion.version).where(
-                ReferenceVersion.name.in_(names)
-            )
-        ).all()
+        db.session.execute(select(ReferenceVersion.name, ReferenceVersion.version)).all()
     )
+    session.info[_VERSIONS_READ] = (session.get_transaction(), versions)
+    return versions
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_versions_after_flush(session: Session, _flush_context) -> None:
+    session.info.pop(_VERSIONS_READ, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_versions_before_a_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info.pop(_VERSIONS_READ, None)
+
+
+def _current(names: tuple[str, ...]) -> list:
+    versions = _versions()
     copies = _copies()
     found = []
     for name in names:
@@ -171,6 +221,10 @@ def registry() -> Registry:
 
 def policy_book() -> PolicyBook:
     return _current((POLICIES,))[0]
+
+
+def key_ring() -> KeyRing:
+    return _current((API_KEYS,))[0]
 
 
 def both() -> tuple[Registry, PolicyBook]:

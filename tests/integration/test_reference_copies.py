@@ -1,19 +1,20 @@
-"""Each process keeps a copy of the reviewers, policies and state rules, current while the
-database's version of them is (p2p/services/reference.py, migration 0005). Two apps on one
+"""Each process keeps a copy of the reviewers, policies, state rules and live API keys,
+current while the database's version of them is (p2p/services/reference.py, migrations 0005
+and 0006). Two apps on one
 database stand for two processes; writes go in as raw SQL, as any writer's would."""
 
 from datetime import datetime, timedelta
 
 import pytest
 import pytz
-from sqlalchemy import text
+from sqlalchemy import event, text, update
 from sqlalchemy.exc import DBAPIError
 
 from p2p import create_app
 from p2p.errors import ValidationFailed
 from p2p.extensions import db
-from p2p.models import Reservation
-from p2p.services import reference
+from p2p.models import Reservation, Reviewer
+from p2p.services import api_keys, reference
 from p2p.services import slots as slot_service
 from tests.conftest import FIXED_NOW, _test_config
 from tests.integration.test_slots_api import reviewer, search
@@ -214,4 +215,68 @@ def test_a_policy_the_copy_lacks_is_read_from_the_database(app, client, portal, 
         with pytest.raises(ValidationFailed) as refused:
             slot_service.load_cases(["A1"], FIXED_NOW, book=missing)
         assert "case_refs" in refused.value.fields
+        db.session.rollback()
+
+
+# API keys, and one read of the versions per transaction ---------------------------------------
+
+
+def portal_call(client, headers: dict) -> int:
+    """The status of a portal call that, past the key check, is a 422 (no such case)."""
+    return client.get("/api/v1/slots?case_refs=NONE&time_zone=UTC", headers=headers).status_code
+
+
+def test_a_key_revoked_by_another_process_is_refused_at_the_next_request(
+    client, portal, other_process
+):
+    assert portal_call(client, portal) == 422
+    with other_process.app_context():
+        api_keys.revoke_api_key("test-portal", FIXED_NOW)
+    assert portal_call(client, portal) == 401
+
+
+def test_a_key_created_by_another_process_works_at_once(client, portal, other_process):
+    assert client.get("/api/v1/reviewers/nobody", headers=portal).status_code == 403  # copy made
+    with other_process.app_context():
+        key = api_keys.create_api_key("elsewhere", "portal", FIXED_NOW)
+        db.session.execute(text("UPDATE api_keys SET role = 'admin' WHERE name = 'test-portal'"))
+        db.session.commit()
+    fresh = {"Authorization": f"Bearer {key}"}
+    assert portal_call(client, fresh) == 422
+    assert client.get("/api/v1/reviewers/nobody", headers=portal).status_code == 404  # admin now
+    with other_process.app_context():
+        db.session.execute(text("DELETE FROM api_keys WHERE name = 'elsewhere'"))
+        db.session.commit()
+    assert portal_call(client, fresh) == 401
+
+
+def test_a_slot_search_takes_three_round_trips(app, client, portal, two_reviewers):
+    """The key check and the slot search share one read of the versions; then the cases,
+    then the reviewers' calendars."""
+    assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
+    search(client, portal, case_refs="A1")  # copies made
+    with app.app_context():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert search(client, portal, case_refs="A1").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    statements = [s for s in statements if not s.startswith("BEGIN")]  # SQLite's, no trip
+    assert len(statements) == 3, statements
+    assert "reference_versions" in statements[0]
+
+
+def test_a_transaction_sees_its_own_reference_writes(app, two_reviewers):
+    with app.app_context():
+        assert [p.reviewer_id for p in reference.registry().trained([MSK])] == ["az", "ny"]
+        row = db.session.get(Reviewer, "ny")
+        row.active = False
+        db.session.flush()  # the trigger draws a new version: read again
+        assert [p.reviewer_id for p in reference.registry().trained([MSK])] == ["az"]
+        db.session.execute(update(Reviewer).where(Reviewer.reviewer_id == "az").values(name="Z"))
+        assert reference.registry().profiles["az"].name == "Z"
+        db.session.rollback()
+        assert [p.reviewer_id for p in reference.registry().trained([MSK])] == ["az", "ny"]
         db.session.rollback()
