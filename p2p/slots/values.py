@@ -27,6 +27,7 @@ OUTCOMES = (OUTCOME_CHANGING, CONSULTATIVE_ONLY, UNAVAILABLE)
 DEFAULT_DAYS = frozenset(range(5))
 DEFAULT_HOURS = frozenset(range(7, 19))
 MINUTES_PER_CASE = 15
+_QUARTER = 15 * 60  # the grid of starts, in seconds
 
 
 _UTCS = (UTC, datetime_utc)
@@ -267,5 +268,21 @@ class SearchRequest:
 
     @property
     def earliest_start(self) -> int:
-        """No slot starts before now plus the minimum notice (POSIX seconds)."""
-        return seconds_ceil(self.now + self.minimum_notice)
+        """No slot starts before now plus the minimum notice (POSIX seconds), rounded up to
+        the quarter hour. Every start is on a quarter hour (weekly hours are, and so is
+        every zone's offset: see availability.py), so the rounding takes no slot away; it
+        makes the answer the same for every `now` of a quarter hour (`answer_key`)."""
+        return -(-seconds_ceil(self.now + self.minimum_notice) // _QUARTER) * _QUARTER
+
+    def answer_key(self) -> tuple:
+        """What the search's answer depends on besides the reviewers: every field, with
+        `now` and `minimum_notice` counting only through `earliest_start`. Two requests
+        with equal keys, over the same reviewers, get the same answer."""
+        return (
+            self.cases,
+            self.preferences,
+            self.week_of,
+            self.earliest_start,
+            self.minutes_per_case,
+            self.state_rules,
+        )

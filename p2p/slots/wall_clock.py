@@ -24,6 +24,7 @@ import pytz
 from p2p.slots.errors import SlotsError
 
 UTC = pytz.utc
+_EPOCH = UTC.localize(datetime(1970, 1, 1))  # noqa: DTZ001 (localized at once)
 DAY_SECONDS = 86_400
 MINUTES_PER_DAY = 1_440
 _ONE_DAY = timedelta(days=1)
@@ -56,8 +57,9 @@ def seconds_ceil(moment: datetime) -> int:
 
 
 def instant(seconds: int) -> datetime:
-    """The UTC datetime of POSIX `seconds`."""
-    return datetime.fromtimestamp(seconds, UTC)
+    """The UTC datetime of POSIX `seconds` (by addition: twice as fast as `fromtimestamp`,
+    and a search makes hundreds)."""
+    return _EPOCH + timedelta(seconds=seconds)
 
 
 def wall_reading(zone_name: str, seconds: int) -> datetime:

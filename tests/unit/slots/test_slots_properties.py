@@ -5,6 +5,7 @@ The engine is compared with a brute-force reference written straight from the ru
 asserted one by one on every offered slot.
 """
 
+import dataclasses
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -344,3 +345,18 @@ def test_is_offered_agrees_with_the_search(scenario, rng: random.Random):
         provider_date = candidate.astimezone(pytz.timezone(request.preferences.time_zone)).date()
         if monday <= provider_date <= monday + timedelta(days=6):
             assert (offer is not None) == (candidate in slots)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(min_value=0, max_value=899))
+def test_every_now_of_a_quarter_hour_gets_the_same_answer(scenario, seconds):
+    """What lets a process send a recent search's answer again (AnswerMemo): `now` counts
+    only through `earliest_start`, the quarter hour at or after now + notice."""
+    reviewers, request = scenario
+    earliest = request.earliest_start
+    assert earliest % 900 == 0
+    # now + notice anywhere in (earliest - 15 min, earliest] rounds up to `earliest`.
+    moment = pytz.utc.localize(datetime(1970, 1, 1)) + timedelta(seconds=earliest - 899 + seconds)
+    other = dataclasses.replace(request, now=moment - request.minimum_notice)
+    assert other.answer_key() == request.answer_key()
+    assert search_week(reviewers, other) == search_week(reviewers, request)

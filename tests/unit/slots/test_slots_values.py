@@ -5,7 +5,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from p2p.slots import CaseNeed, Interval, Preferences, SearchRequest, SlotsError, search_week
+from p2p.slots import (
+    CaseNeed,
+    Interval,
+    Preferences,
+    SearchRequest,
+    SlotsError,
+    StateRule,
+    search_week,
+)
 
 from .factories import at, case, request, reviewer, utc
 
@@ -133,3 +141,32 @@ def test_with_calendar_replaces_the_calendar_and_keeps_the_profile():
     for bad in ([(5, 5)], [(5, 4)], [(1, 2, 3)], [(True, 9)], [(1.0, 2)], [None]):
         refused("busy_seconds", lambda bad=bad: profile.with_calendar(bad))
     refused("time_off_seconds", lambda: profile.with_calendar((), [(9, 1)]))
+
+
+def test_the_answer_key_holds_every_field_but_now_and_notice():
+    """A field added to SearchRequest must go into `answer_key` (or be shown here to count
+    only through `earliest_start`): the search memo relies on it."""
+    from dataclasses import fields
+
+    assert {f.name for f in fields(SearchRequest)} == {
+        "cases",
+        "preferences",
+        "week_of",
+        "now",
+        "minimum_notice",
+        "minutes_per_case",
+        "state_rules",
+    }
+    base = request(case(), now=utc(2026, 11, 24, 15, 1), notice=timedelta(hours=2))
+    assert base.earliest_start == int(utc(2026, 11, 24, 17, 15).timestamp())
+    same = replace(base, now=utc(2026, 11, 24, 14, 0, 1), minimum_notice=timedelta(hours=3))
+    assert same.answer_key() == base.answer_key()
+    for changed in (
+        replace(base, now=utc(2026, 11, 24, 15, 15, 1)),  # the next quarter hour
+        replace(base, cases=(case("B2"),)),
+        replace(base, preferences=Preferences("America/Phoenix")),
+        replace(base, week_of=date(2026, 11, 30)),
+        replace(base, minutes_per_case=30),
+        replace(base, state_rules=(StateRule("TX", True, True),)),
+    ):
+        assert changed.answer_key() != base.answer_key()
