@@ -29,10 +29,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from p2p import api as api_package
     from p2p import benchmark_routes, cli, health, web
+    from p2p.services import slots as slot_service
 
     api_package.init_app(app)
     health.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    slot_service.init_app(app)
     benchmark_routes.init_app(app)
     return app

@@ -133,9 +133,7 @@ def _load_policies(version: int | None) -> PolicyBook:
         version,
         {
             (row.health_plan, row.line_of_business): policy_service.to_domain(row)
-            for row in db.session.scalars(
-                select(Policy).execution_options(populate_existing=True)
-            )
+            for row in db.session.scalars(select(Policy).execution_options(populate_existing=True))
         },
         tuple(
             StateRequirement(
@@ -159,9 +157,7 @@ def _load_api_keys(version: int | None) -> KeyRing:
         {
             key_hash: (name, role)
             for key_hash, name, role in db.session.execute(
-                select(ApiKey.key_hash, ApiKey.name, ApiKey.role).where(
-                    ApiKey.revoked_at.is_(None)
-                )
+                select(ApiKey.key_hash, ApiKey.name, ApiKey.role).where(ApiKey.revoked_at.is_(None))
             )
         },
     )

@@ -6,7 +6,8 @@ end of the searched week is enough when that week offers a slot; an empty week m
 up to 12 weeks on (and up to the deadlines), so the wider window is loaded only then.
 """
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,8 +15,8 @@ from functools import lru_cache
 
 import pytz
 from flask import current_app
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy import case as when_then
-from sqlalchemy import literal, select, union_all
 
 from p2p import eligibility, slots
 from p2p.errors import NotEligible, ValidationFailed
@@ -24,7 +25,7 @@ from p2p.models import MAX_RESERVATION, Case, Reservation, TimeOff
 from p2p.services import cases as case_service
 from p2p.services import policies as policy_service
 from p2p.services import reference
-from p2p.timestamps import epoch_seconds
+from p2p.timestamps import UTCDateTime, epoch_seconds
 
 LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
 MARGIN = timedelta(days=2)  # zones: a provider's week starts up to a day from UTC's
@@ -41,6 +42,9 @@ class SearchCases:
     state_rules: tuple[reference.StateRequirement, ...]
 
 
+_CASES = select(Case).where(Case.case_ref.in_(bindparam("refs", expanding=True)))
+
+
 def load_cases(
     case_refs: Sequence[str],
     now: datetime,
@@ -50,10 +54,7 @@ def load_cases(
 ) -> SearchCases:
     """Cases by reference; unknown ones are a 422 naming them, unavailable ones not_eligible."""
     book = book or reference.policy_book()
-    found = {
-        case.case_ref: case
-        for case in db.session.scalars(select(Case).where(Case.case_ref.in_(list(case_refs))))
-    }
+    found = {case.case_ref: case for case in db.session.scalars(_CASES, {"refs": list(case_refs)})}
     unknown = [ref for ref in case_refs if ref not in found]
     if unknown:
         raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")
@@ -100,6 +101,73 @@ def trained_reviewers(
     return (registry or reference.registry()).trained(case_types)
 
 
+def _calendars_statement(ignoring: bool):
+    """Bookings (kind 0), expired holds (kind 2) and time off (kind 1) of the reviewers `ids`
+    in [start, end), as epoch seconds, in one round trip. No reservation lasts longer than
+    MAX_RESERVATION, so those of the window are an index range on (reviewer_id, start_at).
+    Built once: building the statement cost more than running it."""
+    ids = bindparam("ids", expanding=True)
+    now, start, end = (bindparam(name, type_=UTCDateTime()) for name in ("now", "start", "end"))
+    reservations = select(
+        Reservation.reviewer_id.label("reviewer_id"),
+        epoch_seconds(Reservation.start_at).label("start_at"),
+        epoch_seconds(Reservation.end_at).label("end_at"),
+        when_then((Reservation.expires_at <= now, 2), else_=0).label("kind"),
+    ).where(
+        Reservation.reviewer_id.in_(ids),
+        Reservation.start_at > bindparam("earliest_start", type_=UTCDateTime()),
+        Reservation.start_at < end,
+        Reservation.end_at > start,
+    )
+    if ignoring:
+        reservations = reservations.where(
+            Reservation.id.not_in(bindparam("ignored", expanding=True))
+        )
+    absences = select(
+        TimeOff.reviewer_id,
+        epoch_seconds(TimeOff.start_at),
+        epoch_seconds(TimeOff.end_at),
+        literal(1),
+    ).where(TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end)
+    return union_all(reservations, absences)
+
+
+_CALENDARS = _calendars_statement(ignoring=False)
+_CALENDARS_IGNORING = _calendars_statement(ignoring=True)
+
+
+CalendarRow = tuple[str, int, int, int]  # reviewer_id, start, end (epoch seconds), kind
+
+
+def calendar_rows(
+    ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    ignore_reservations: Iterable[int] = (),
+) -> list[CalendarRow]:
+    """The reviewers' reservations and time off in [start, end) (see `_calendars_statement`)."""
+    if not ids:
+        return []
+    ignored = list(ignore_reservations)
+    result = db.session.connection().execute(
+        _CALENDARS_IGNORING if ignored else _CALENDARS,
+        _calendar_parameters(ids, start, end, now) | {"ignored": ignored},
+    )
+    # Plain tuples: hashed and compared ten times faster than Rows (the memo's key).
+    return list(map(tuple, result.all()))
+
+
+def _calendar_parameters(ids, start: datetime, end: datetime, now: datetime) -> dict:
+    return {
+        "ids": list(ids),
+        "now": now,
+        "start": start,
+        "end": end,
+        "earliest_start": start - MAX_RESERVATION,
+    }
+
+
 def engine_reviewers(
     profiles: Sequence[slots.Reviewer],
     start: datetime,
@@ -108,45 +176,23 @@ def engine_reviewers(
     *,
     ignore_reservations: Iterable[int] = (),
     expired_holds: list[tuple[int, int]] | None = None,
+    rows: list[CalendarRow] | None = None,
 ) -> list[slots.Reviewer]:
-    """The reviewers with their time off and live reservations in [start, end).
-    An expired hold no longer takes the time, even before it is swept away; when
-    `expired_holds` is given, such holds are listed there (epoch seconds) for the caller
-    that is about to take their time."""
-    ids = [profile.reviewer_id for profile in profiles]
-    busy, time_off = defaultdict(list), defaultdict(list)
-    if ids:
-        # Bookings (kind 0), expired holds (kind 2) and time off (kind 1) in one round trip,
-        # as epoch seconds. No reservation lasts longer than MAX_RESERVATION, so those of
-        # the window are an index range on (reviewer_id, start_at).
-        reservations = select(
-            Reservation.reviewer_id,
-            epoch_seconds(Reservation.start_at),
-            epoch_seconds(Reservation.end_at),
-            when_then((Reservation.expires_at <= now, 2), else_=0),
-        ).where(
-            Reservation.reviewer_id.in_(ids),
-            Reservation.start_at > start - MAX_RESERVATION,
-            Reservation.start_at < end,
-            Reservation.end_at > start,
+    """The reviewers with their time off and live reservations in [start, end) (read, or
+    `rows` as `calendar_rows` read them). An expired hold no longer takes the time, even
+    before it is swept away; when `expired_holds` is given, such holds are listed there
+    (epoch seconds) for the caller that is about to take their time."""
+    if rows is None:
+        rows = calendar_rows(
+            [profile.reviewer_id for profile in profiles], start, end, now, ignore_reservations
         )
-        ignored = list(ignore_reservations)
-        if ignored:
-            reservations = reservations.where(Reservation.id.not_in(ignored))
-        absences = select(
-            TimeOff.reviewer_id,
-            epoch_seconds(TimeOff.start_at),
-            epoch_seconds(TimeOff.end_at),
-            literal(1),
-        ).where(TimeOff.reviewer_id.in_(ids), TimeOff.end_at > start, TimeOff.start_at < end)
-        for reviewer_id, start_at, end_at, kind in (
-            db.session.connection().execute(union_all(reservations, absences)).all()
-        ):
-            if kind == 2:
-                if expired_holds is not None:
-                    expired_holds.append((start_at, end_at))
-                continue
-            (time_off if kind else busy)[reviewer_id].append((start_at, end_at))
+    busy, time_off = defaultdict(list), defaultdict(list)
+    for reviewer_id, start_at, end_at, kind in rows:
+        if kind == 2:
+            if expired_holds is not None:
+                expired_holds.append((start_at, end_at))
+            continue
+        (time_off if kind else busy)[reviewer_id].append((start_at, end_at))
     return [
         profile.with_calendar(busy[profile.reviewer_id], time_off[profile.reviewer_id])
         for profile in profiles
@@ -186,6 +232,33 @@ def search(
     case_refs: Sequence[str], preferences: slots.Preferences, week_of: date | None, now: datetime
 ) -> slots.WeekResult:
     """A week of slots for these cases, in the provider's zone and preferences."""
+    result, _ = _search(case_refs, preferences, week_of, now, None)
+    return result
+
+
+def search_body(
+    case_refs: Sequence[str], preferences: slots.Preferences, week_of: date | None, now: datetime
+) -> bytes:
+    """The same search as API.md's JSON response body; from the app's `AnswerMemo` when
+    everything the answer is computed from is what it was for a recent search."""
+    memo = answers()
+    found, key = _search(case_refs, preferences, week_of, now, memo)
+    if isinstance(found, bytes):
+        return found
+    body = current_app.json.response(result_document(found)).get_data()
+    if key is not None:
+        memo.put(key, body)
+    return body
+
+
+def _search(
+    case_refs: Sequence[str],
+    preferences: slots.Preferences,
+    week_of: date | None,
+    now: datetime,
+    memo: "AnswerMemo | None",
+) -> tuple[slots.WeekResult | bytes, tuple | None]:
+    """(the result, its memo key), or (the body a recent search with this key gave, key)."""
     today = now.astimezone(pytz.timezone(preferences.time_zone)).date()
     week_of = week_of or today
     if abs((week_of - today).days) > MAX_WEEKS_AWAY * 7:
@@ -195,20 +268,90 @@ def search(
     registry, book = reference.both()
     chosen = load_cases(case_refs, now, book=book)
     request = search_request(chosen.needs, preferences, week_of, now, book.slot_rules)
-    rows = trained_reviewers(request.case_types, registry)
+    profiles = trained_reviewers(request.case_types, registry)
     week_start, week_end = week_bounds(preferences.time_zone, week_of)
-    start = min(week_start, now) - MARGIN
     # Busy time from now to the week's end is enough whenever the week offers a slot: the
-    # first slot from now (for slot_before_deadline) then lies at or before it.
+    # first slot from now (for slot_before_deadline) then lies at or before it. Before now
+    # only the week's own busy time counts (the fair order weighs a reviewer's week).
+    start = min(week_start - MARGIN, now)
     end = max(week_end, now) + MARGIN
-    result = slots.search_week(engine_reviewers(rows, start, end, now), request)
-    if not result.groups and rows:
+    ids = [profile.reviewer_id for profile in profiles]
+    # No key without a version: a copy loaded from a wiped version row is never trusted.
+    memo = memo if registry.version is not None else None
+    key = None
+    calendars = calendar_rows(ids, start, end, now)
+    if memo is not None:
+        key = (registry.version, request.answer_key(), tuple(calendars))
+        body = memo.get(key)
+        if body is not None:
+            return body, key
+    result = slots.search_week(engine_reviewers(profiles, start, end, now, rows=calendars), request)
+    if not result.groups and profiles:
         # An empty week: the engine looks up to 12 weeks further for the first week with a
         # slot, and up to the deadlines for one before them; it needs their bookings too.
         deadlines = [need.valid_until for need in chosen.needs if need.valid_until is not None]
         wider = max([week_end + LOOK_AHEAD, *(min(d, now + LOOK_AHEAD) for d in deadlines)])
-        result = slots.search_week(engine_reviewers(rows, start, wider + MARGIN, now), request)
-    return result
+        calendars = calendar_rows(ids, start, wider + MARGIN, now)
+        if memo is not None:
+            # The answer also depends on the later weeks' calendars.
+            key = (key, tuple(calendars))
+            body = memo.get(key)
+            if body is not None:
+                return body, key
+        reviewers = engine_reviewers(profiles, start, wider + MARGIN, now, rows=calendars)
+        result = slots.search_week(reviewers, request)
+    return result, key
+
+
+class AnswerMemo:
+    """The bodies of the last few slot searches, by everything they were computed from.
+
+    A search still reads its inputs afresh every time: the versions of the reviewers and
+    policies, the cases (their eligibility at this instant), and every trained reviewer's
+    bookings, holds and time off over the window searched. Only when all of them, and the
+    question asked, are equal to a recent search's (the rows themselves are the key, not a
+    hash of them) is that search's body sent again, without running the engine or rendering
+    thousands of slots. So it never answers from data that has changed: a booking, a hold
+    taken or expired, a cancellation or new time off changes the rows read and misses.
+    `now` counts to the quarter hour, as the engine's answer does
+    (`SearchRequest.answer_key`).
+
+    Repeats are common: a provider paging back to a week, a booking form that fails and
+    reloads, a portal showing the same case's times to each user who opens it. Bounded
+    by entry count (a body is up to a few hundred KB); per app, so per process and
+    database. `P2P_SLOT_ANSWERS` sets the count, 0 turns it off.
+    """
+
+    def __init__(self, size: int):
+        self._size = size
+        self._bodies: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        with self._lock:
+            self._bodies[key] = body
+            self._bodies.move_to_end(key)
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
+def init_app(app) -> None:
+    size = app.config["P2P_SLOT_ANSWERS"]
+    app.extensions["p2p_slot_answers"] = AnswerMemo(size) if size else None
+
+
+def answers() -> AnswerMemo | None:
+    return current_app.extensions.get("p2p_slot_answers")
 
 
 @lru_cache(maxsize=65_536)
