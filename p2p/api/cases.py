@@ -3,7 +3,7 @@
 from flask import g
 from flask.views import MethodView
 
-from p2p.api.access import requires
+from p2p.api.access import reads_only, requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
 from p2p.schemas.cases import (
@@ -38,6 +38,7 @@ class CaseView(MethodView):
 @blp.route("/<case_ref>/p2p-availability")
 class AvailabilityView(MethodView):
     @requires("portal")
+    @reads_only
     @blp.arguments(AvailabilityQuerySchema, location="query")
     @blp.arguments(MemberDobHeaderSchema, location="headers")
     @blp.response(200, AvailabilitySchema)

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 
 from p2p import slots
-from p2p.api.access import requires
+from p2p.api.access import reads_only, requires
 from p2p.api.common import api_blueprint
 from p2p.clock import now
 from p2p.schemas.slots import SlotQuerySchema, SlotSearchSchema
@@ -16,6 +16,7 @@ blp = api_blueprint("slots", "/api/v1/slots", "Bookable times of trained reviewe
 @blp.route("")
 class SlotsView(MethodView):
     @requires("portal")
+    @reads_only
     @blp.arguments(SlotQuerySchema, location="query")
     @blp.response(200, SlotSearchSchema)
     def get(self, query: dict):

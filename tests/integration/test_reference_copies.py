@@ -280,3 +280,26 @@ def test_a_transaction_sees_its_own_reference_writes(app, two_reviewers):
         db.session.rollback()
         assert [p.reviewer_id for p in reference.registry().trained([MSK])] == ["az", "ny"]
         db.session.rollback()
+
+
+def test_a_slot_search_runs_outside_a_transaction_on_postgresql(app, client, portal, two_reviewers):
+    """A read-only view saves the BEGIN and ROLLBACK round trips; a view that writes keeps
+    its transaction."""
+    assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite keeps BEGIN IMMEDIATE for every request")
+        seen = []
+
+        def listener(connection, *_):
+            seen.append(connection.connection.driver_connection.info.transaction_status.name)
+
+        event.listen(db.engine, "after_cursor_execute", listener)
+        try:
+            assert search(client, portal, case_refs="A1").status_code == 200
+            searched, seen[:] = list(seen), []
+            assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 200
+        finally:
+            event.remove(db.engine, "after_cursor_execute", listener)
+    assert searched and set(searched) == {"IDLE"}
+    assert "INTRANS" in seen
