@@ -1,8 +1,10 @@
 """A baseline for benchmarks/slots.py: the same app serving a static JSON document.
 
 Registered only when `P2P_BENCHMARK_STATIC_JSON` names a file (never in normal running).
-The document is parsed once and serialized on every request through the app's JSON
-provider, so the only difference from a slot search is the search itself.
+Two baselines: `static.json` serializes the document on every request through the app's
+JSON provider (as a view returning a constant dict does, and as a slot search computed
+afresh does); `static-bytes.json` sends it already serialized (as a search answered from
+its memo does, and as a static file is).
 """
 
 import json
@@ -21,5 +23,11 @@ def init_app(app: Flask) -> None:
     @bp.get("/_benchmark/static.json")
     def static_document():
         return current_app.json.response(document)
+
+    body = app.json.response(document).get_data()
+
+    @bp.get("/_benchmark/static-bytes.json")
+    def static_bytes():
+        return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
     app.register_blueprint(bp)
