@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
 	@echo
 	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
-		--access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' wsgi:app
+		--logger-class p2p.access_log.AccessLogger --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' wsgi:app
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,0 +1,42 @@
+"""The access log never shows a calendar feed's secret or a credential header."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+
+from p2p.access_log import AccessLogger
+
+
+def test_a_feed_url_and_credentials_are_masked_in_every_atom():
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/calendar-feeds/s3cr3t-Token_x.ics?x=1",
+        "PATH_INFO": "/calendar-feeds/s3cr3t-Token_x.ics",
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "https://example.org/calendar-feeds/s3cr3t-Token_x.ics",
+    }
+    request = SimpleNamespace(
+        headers=[("AUTHORIZATION", "Bearer p2p_key"), ("X-MEMBER-DOB", "1961-04-02")]
+    )
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = AccessLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=3))
+    line = " ".join(str(value) for value in atoms.values())
+    assert "s3cr3t" not in line and "p2p_key" not in line and "1961" not in line
+    assert atoms["U"] == "/calendar-feeds/[secret]"
+    assert atoms["r"] == "GET /calendar-feeds/[secret]?x=1 HTTP/1.1"
+
+
+def test_other_paths_are_left_alone():
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/slots",
+        "PATH_INFO": "/api/v1/slots",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = AccessLogger(Config()).atoms(
+        response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=3)
+    )
+    assert atoms["U"] == "/api/v1/slots"
