@@ -272,8 +272,8 @@ def over_http(
         json.dump(document, static)
     ratios = {}
     try:
-        for memo, answers in (("memo on", "32"), ("memo off", "0")):
-            extra_env = {"P2P_BENCHMARK_STATIC_JSON": static.name, "P2P_SLOT_ANSWERS": answers}
+        for memo, answers in (("memo on", "16"), ("memo off", "0")):
+            extra_env = {"P2P_BENCHMARK_STATIC_JSON": static.name, "P2P_SLOT_ANSWERS_MB": answers}
             with gunicorn(url, workers=2, extra_env=extra_env) as port:
                 ratios.update(_compare(port, key, refs, week, total, concurrency, memo))
     finally:

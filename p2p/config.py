@@ -30,8 +30,8 @@ MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day rese
 
 def check(settings: dict) -> None:
     """Refuse settings the service cannot honour, when the app is created."""
-    if settings["P2P_SLOT_ANSWERS"] < 0:
-        raise ValueError("P2P_SLOT_ANSWERS must be 0 (none kept) or more.")
+    if settings["P2P_SLOT_ANSWERS_MB"] < 0:
+        raise ValueError("P2P_SLOT_ANSWERS_MB must be 0 (none kept) or more.")
     minutes = settings["P2P_MINUTES_PER_CASE"]
     if not 1 <= minutes <= MAX_MINUTES_PER_CASE:
         raise ValueError(
@@ -52,8 +52,8 @@ def from_environment(instance_path: str) -> dict:
             minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))
         ),
         "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
-        # Slot search bodies each process keeps for repeated searches (0: none).
-        "P2P_SLOT_ANSWERS": int(os.environ.get("P2P_SLOT_ANSWERS", "32")),
+        # Megabytes of slot search answers each process keeps for repeats (0: none).
+        "P2P_SLOT_ANSWERS_MB": int(os.environ.get("P2P_SLOT_ANSWERS_MB", "16")),
         "P2P_BENCHMARK_STATIC_JSON": os.environ.get("P2P_BENCHMARK_STATIC_JSON"),
         # Outgoing email (p2p/notifications): security is "none", "starttls" or "tls".
         "P2P_SMTP_HOST": os.environ.get("P2P_SMTP_HOST", "localhost"),

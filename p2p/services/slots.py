@@ -6,6 +6,8 @@ end of the searched week is enough when that week offers a slot; an empty week m
 up to 12 weeks on (and up to the deadlines), so the wider window is loaded only then.
 """
 
+import hashlib
+import pickle  # noqa: S403 (dumps only, for a digest of rows the service itself read)
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
@@ -115,7 +117,7 @@ def _calendars_statement(ignoring: bool):
         when_then((Reservation.expires_at <= now, 2), else_=0).label("kind"),
     ).where(
         Reservation.reviewer_id.in_(ids),
-        Reservation.start_at > bindparam("earliest_start", type_=UTCDateTime()),
+        Reservation.start_at > bindparam("reservations_from", type_=UTCDateTime()),
         Reservation.start_at < end,
         Reservation.end_at > start,
     )
@@ -164,7 +166,7 @@ def _calendar_parameters(ids, start: datetime, end: datetime, now: datetime) -> 
         "now": now,
         "start": start,
         "end": end,
-        "earliest_start": start - MAX_RESERVATION,
+        "reservations_from": start - MAX_RESERVATION,
     }
 
 
@@ -272,8 +274,9 @@ def _search(
     week_start, week_end = week_bounds(preferences.time_zone, week_of)
     # Busy time from now to the week's end is enough whenever the week offers a slot: the
     # first slot from now (for slot_before_deadline) then lies at or before it. Before now
-    # only the week's own busy time counts (the fair order weighs a reviewer's week).
-    start = min(week_start - MARGIN, now)
+    # only the week's own busy time counts (the fair order weighs a reviewer's week), and
+    # none at all for a week already over (it offers nothing).
+    start = min(week_start - MARGIN, now) if week_end > now else now
     end = max(week_end, now) + MARGIN
     ids = [profile.reviewer_id for profile in profiles]
     # No key without a version: a copy loaded from a wiped version row is never trusted.
@@ -281,7 +284,7 @@ def _search(
     key = None
     calendars = calendar_rows(ids, start, end, now)
     if memo is not None:
-        key = (registry.version, request.answer_key(), tuple(calendars))
+        key = (registry.version, request.answer_key(), AnswerMemo.digest(calendars))
         body = memo.get(key)
         if body is not None:
             return body, key
@@ -294,7 +297,7 @@ def _search(
         calendars = calendar_rows(ids, start, wider + MARGIN, now)
         if memo is not None:
             # The answer also depends on the later weeks' calendars.
-            key = (key, tuple(calendars))
+            key = (key, AnswerMemo.digest(calendars))
             body = memo.get(key)
             if body is not None:
                 return body, key
@@ -304,28 +307,35 @@ def _search(
 
 
 class AnswerMemo:
-    """The bodies of the last few slot searches, by everything they were computed from.
+    """The bodies of recent slot searches, by everything they were computed from.
 
     A search still reads its inputs afresh every time: the versions of the reviewers and
     policies, the cases (their eligibility at this instant), and every trained reviewer's
-    bookings, holds and time off over the window searched. Only when all of them, and the
-    question asked, are equal to a recent search's (the rows themselves are the key, not a
-    hash of them) is that search's body sent again, without running the engine or rendering
-    thousands of slots. So it never answers from data that has changed: a booking, a hold
-    taken or expired, a cancellation or new time off changes the rows read and misses.
-    `now` counts to the quarter hour, as the engine's answer does
-    (`SearchRequest.answer_key`).
+    bookings, holds and time off over the window searched. Only when all of them and the
+    question asked are equal to a recent search's is that search's body sent again, without
+    running the engine or rendering thousands of slots. So it never answers from data that
+    has changed: a booking, a hold taken or expired, a cancellation or new time off changes
+    the rows read, and misses. `now` counts to the quarter hour, as the engine's answer
+    does (`SearchRequest.answer_key`). The rows enter the key as a BLAKE2b digest of their
+    pickle (equal pickles are equal rows; a row order that differs only misses).
 
     Repeats are common: a provider paging back to a week, a booking form that fails and
-    reloads, a portal showing the same case's times to each user who opens it. Bounded
-    by entry count (a body is up to a few hundred KB); per app, so per process and
-    database. `P2P_SLOT_ANSWERS` sets the count, 0 turns it off.
+    reloads, a portal showing the same case's times to each user who opens it. Bounded by
+    the bytes of the bodies kept, least recently used first out; per app, so per process
+    and database. `P2P_SLOT_ANSWERS_MB` sets the budget, 0 turns it off.
     """
 
-    def __init__(self, size: int):
-        self._size = size
+    ENTRY_OVERHEAD = 1_024  # the key and the bookkeeping, roughly
+
+    def __init__(self, budget_bytes: int):
+        self._budget = budget_bytes
+        self._used = 0
         self._bodies: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(rows: list[CalendarRow]) -> bytes:
+        return hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=32).digest()
 
     def get(self, key: tuple) -> bytes | None:
         with self._lock:
@@ -335,19 +345,30 @@ class AnswerMemo:
             return body
 
     def put(self, key: tuple, body: bytes) -> None:
+        size = len(body) + self.ENTRY_OVERHEAD
+        if size > self._budget:
+            return
         with self._lock:
+            old = self._bodies.pop(key, None)
+            if old is not None:
+                self._used -= len(old) + self.ENTRY_OVERHEAD
             self._bodies[key] = body
-            self._bodies.move_to_end(key)
-            while len(self._bodies) > self._size:
-                self._bodies.popitem(last=False)
+            self._used += size
+            while self._used > self._budget:
+                _, evicted = self._bodies.popitem(last=False)
+                self._used -= len(evicted) + self.ENTRY_OVERHEAD
 
     def __len__(self) -> int:
         return len(self._bodies)
 
+    @property
+    def used_bytes(self) -> int:
+        return self._used
+
 
 def init_app(app) -> None:
-    size = app.config["P2P_SLOT_ANSWERS"]
-    app.extensions["p2p_slot_answers"] = AnswerMemo(size) if size else None
+    budget = app.config["P2P_SLOT_ANSWERS_MB"] * 2**20
+    app.extensions["p2p_slot_answers"] = AnswerMemo(budget) if budget else None
 
 
 def answers() -> AnswerMemo | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import pytz
+from sqlalchemy import text
 
 from p2p import create_app
 from p2p.extensions import db
@@ -157,13 +158,19 @@ def test_an_empty_week_is_kept_with_the_later_weeks_it_looked_at(
 
 
 def test_the_memo_is_bounded_and_can_be_turned_off(migrated, client, portal, ny):
-    memo = slot_service.AnswerMemo(2)
+    entry = 1_000 + slot_service.AnswerMemo.ENTRY_OVERHEAD
+    memo = slot_service.AnswerMemo(2 * entry + 10)
     for n in range(3):
-        memo.put(("key", n), b"%d" % n)
-    assert len(memo) == 2 and memo.get(("key", 0)) is None and memo.get(("key", 2)) == b"2"
-    with pytest.raises(ValueError, match="P2P_SLOT_ANSWERS"):
-        create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS": -1})
-    off = create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS": 0})
+        memo.put(("key", n), b"%d" % n * 1_000)
+    assert memo.get(("key", 1)) is not None  # used: now the most recent
+    memo.put(("key", 3), b"3" * 1_000)
+    assert len(memo) == 2 and memo.used_bytes == 2 * entry
+    assert memo.get(("key", 2)) is None and memo.get(("key", 1)) == b"1" * 1_000
+    memo.put(("key", 4), b"4" * 3 * entry)  # larger than the whole budget: not kept
+    assert memo.get(("key", 4)) is None and len(memo) == 2
+    with pytest.raises(ValueError, match="P2P_SLOT_ANSWERS_MB"):
+        create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS_MB": -1})
+    off = create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS_MB": 0})
     with off.app_context():
         assert slot_service.answers() is None
     kept = search(client, portal, case_refs="A1")
@@ -174,3 +181,34 @@ def test_the_memo_is_bounded_and_can_be_turned_off(migrated, client, portal, ny)
         db.session.remove()
         db.engine.dispose()
 
+
+def test_a_reviewer_changed_is_a_new_answer(client, portal, world, ny, engine_runs):
+    put_reviewer, _ = world
+    names = lambda body: {r["name"] for g in body["groups"] for r in g["reviewers"]}  # noqa: E731
+    assert names(search(client, portal, case_refs="A1").json) == {"Dr. Ann Lee"}
+    put_reviewer("ny", name="Dr. Ann Lee-Park")
+    assert names(search(client, portal, case_refs="A1").json) == {"Dr. Ann Lee-Park"}
+    assert len(engine_runs) == 2
+
+
+def test_no_answer_is_kept_without_a_registry_version(app, client, portal, ny, engine_runs):
+    with app.app_context():
+        db.session.execute(text("DELETE FROM reference_versions WHERE name = 'reviewers'"))
+        db.session.commit()
+    first = search(client, portal, case_refs="A1")
+    assert search(client, portal, case_refs="A1").data == first.data
+    assert len(engine_runs) == 2
+
+
+def test_a_past_week_reads_no_calendar_before_now(client, portal, ny, monkeypatch):
+    windows = []
+    real = slot_service.calendar_rows
+
+    def recorded(ids, start, end, now, *args):
+        windows.append((start, end))
+        return real(ids, start, end, now, *args)
+
+    monkeypatch.setattr(slot_service, "calendar_rows", recorded)
+    body = search(client, portal, case_refs="A1", week_of="2025-11-24").json
+    assert body["groups"] == [] and body["empty"]["first_week_with_slots"] is None
+    assert windows and all(start == FIXED_NOW for start, _ in windows)
