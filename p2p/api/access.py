@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import current_app, g, request
 
 from p2p.errors import Forbidden, Unauthorized
-from p2p.extensions import db
+from p2p.services import read_only_session
 from p2p.services.api_keys import role_of
 
 # admin may do everything portal may (API.md, Conventions).
@@ -51,19 +51,10 @@ def required_role() -> str:
 
 
 def reads_only(view: Callable) -> Callable:
-    """Mark a view that never writes: on PostgreSQL its statements run outside a
-    transaction (autocommit), which saves the BEGIN and ROLLBACK round trips. Its reads are
-    then each as current as they would be in a READ COMMITTED transaction."""
+    """Mark a view that never writes: its session runs outside a transaction where the
+    database allows it (`services.read_only_session`)."""
     setattr(view, READ_ONLY_ATTRIBUTE, True)
     return view
-
-
-def _open_session() -> None:
-    """Before the request's first statement: the session's connection, autocommit for a
-    read-only view on PostgreSQL (SQLite keeps its BEGIN IMMEDIATE: see extensions.py)."""
-    read_only = getattr(_handler(), READ_ONLY_ATTRIBUTE, False)
-    if read_only and db.session.get_bind().dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def bearer_key() -> str | None:
@@ -79,7 +70,8 @@ def authenticate() -> None:
     if request.endpoint is None or request.method == "OPTIONS":
         return  # 404/405 answer as such
     key = bearer_key()
-    _open_session()
+    if getattr(_handler(), READ_ONLY_ATTRIBUTE, False):
+        read_only_session()  # before the key check's read: its first statement
     caller = role_of(key) if key else None
     if caller is None:
         raise Unauthorized("A valid API key is required: Authorization: Bearer <key>.")

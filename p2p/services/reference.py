@@ -17,8 +17,9 @@ have been tagged with, read inside that transaction) is never drawn again.
 
 One read of the versions serves a whole transaction until it writes: the API key check at
 the start of a request and the slot search or booking after it share one round trip. Any
-write through the session (a flush, or an ORM insert, update or delete statement) drops the
-read, so a transaction that changes reference data sees its own change.
+statement but a SELECT on the connection drops the read (a flush, an ORM or Core write, raw
+SQL, a savepoint's rollback), and pending ORM changes are flushed first, so a transaction
+that changes reference data sees its own change.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import event, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from p2p import eligibility, slots
 from p2p.extensions import db
@@ -164,10 +166,11 @@ def _load_api_keys(version: int | None) -> KeyRing:
 
 
 _LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies, API_KEYS: _load_api_keys}
-_VERSIONS_READ = "p2p_reference_versions"  # key of Session.info: (transaction, versions)
+# Key of the connection's info: (the session transaction, the versions it read).
+_VERSIONS_READ = "p2p_reference_versions"
 
 
-def _copies() -> dict[str, Registry | PolicyBook]:
+def _copies() -> dict[str, Registry | PolicyBook | KeyRing]:
     """This app's copies (an app is one database). A plain dict: replacing an entry is
     atomic, and two threads reloading at once only repeat each other's work."""
     return current_app.extensions.setdefault("p2p_reference", {})
@@ -176,25 +179,31 @@ def _copies() -> dict[str, Registry | PolicyBook]:
 def _versions() -> dict[str, int]:
     """Every kind's version, read once per transaction until it writes (see above)."""
     session = db.session()
-    held = session.info.get(_VERSIONS_READ)
-    if held is not None and held[0] is session.get_transaction():
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # this transaction's own pending writes first: they may redraw
+    connection = session.connection()
+    transaction = session.get_transaction()
+    held = connection.info.get(_VERSIONS_READ)
+    if held is not None and held[0] is transaction:
         return held[1]
     versions = dict(
         db.session.execute(select(ReferenceVersion.name, ReferenceVersion.version)).all()
     )
-    session.info[_VERSIONS_READ] = (session.get_transaction(), versions)
+    connection.info[_VERSIONS_READ] = (transaction, versions)
     return versions
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_versions_after_flush(session: Session, _flush_context) -> None:
-    session.info.pop(_VERSIONS_READ, None)
+@event.listens_for(Engine, "before_cursor_execute")
+def _forget_versions_before_a_write(connection, _cursor, statement: str, *_) -> None:
+    """Any statement but a SELECT, however it is sent (a flush, Session.execute, a
+    Connection, raw SQL, a savepoint or its rollback), may change what was read."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info.pop(_VERSIONS_READ, None)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _forget_versions_before_a_write(state: ORMExecuteState) -> None:
-    if not state.is_select:
-        state.session.info.pop(_VERSIONS_READ, None)
+@event.listens_for(Pool, "checkin")
+def _forget_versions_at_checkin(_dbapi_connection, record) -> None:
+    record.info.pop(_VERSIONS_READ, None)
 
 
 def _current(names: tuple[str, ...]) -> list:

@@ -283,23 +283,52 @@ def test_a_transaction_sees_its_own_reference_writes(app, two_reviewers):
 
 
 def test_a_slot_search_runs_outside_a_transaction_on_postgresql(app, client, portal, two_reviewers):
-    """A read-only view saves the BEGIN and ROLLBACK round trips; a view that writes keeps
-    its transaction."""
+    """A read-only view saves the BEGIN and ROLLBACK round trips; the next request on the
+    same pooled connection, one that writes, has its transaction back."""
     assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite keeps BEGIN IMMEDIATE for every request")
-        seen = []
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps BEGIN IMMEDIATE for every request")
+    seen = []
 
-        def listener(connection, *_):
-            seen.append(connection.connection.driver_connection.info.transaction_status.name)
+    def listener(connection, _cursor, statement, *_):
+        driver = connection.connection.driver_connection
+        seen.append((statement.split()[0], driver.info.transaction_status.name, driver.autocommit))
 
-        event.listen(db.engine, "after_cursor_execute", listener)
-        try:
-            assert search(client, portal, case_refs="A1").status_code == 200
-            searched, seen[:] = list(seen), []
-            assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 200
-        finally:
-            event.remove(db.engine, "after_cursor_execute", listener)
-    assert searched and set(searched) == {"IDLE"}
-    assert "INTRANS" in seen
+    event.listen(engine, "after_cursor_execute", listener)
+    try:
+        assert search(client, portal, case_refs="A1").status_code == 200
+        searched, seen[:] = list(seen), []
+        assert client.put("/api/v1/cases/A2", json=_case(), headers=portal).status_code == 201
+    finally:
+        event.remove(engine, "after_cursor_execute", listener)
+    assert searched and {(status, autocommit) for _, status, autocommit in searched} == {
+        ("IDLE", True)
+    }
+    writes = [entry for entry in seen if entry[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes and all(entry[1:] == ("INTRANS", False) for entry in writes)
+
+
+def test_every_kind_of_write_in_a_transaction_is_seen_by_its_next_read(app, two_reviewers):
+    """Unflushed ORM changes, Core writes on the session's connection, and a savepoint's
+    rollback all reach the next read of the copy in the same transaction."""
+    with app.app_context():
+        trained = lambda: [p.reviewer_id for p in reference.registry().trained([MSK])]  # noqa: E731
+        assert trained() == ["az", "ny"]
+        db.session.get(Reviewer, "ny").active = False  # not flushed yet
+        assert trained() == ["az"]
+        db.session.connection().execute(
+            update(Reviewer).where(Reviewer.reviewer_id == "az").values(name="Dr. Core")
+        )
+        assert reference.registry().profiles["az"].name == "Dr. Core"
+        savepoint = db.session.begin_nested()
+        db.session.connection().execute(
+            text("UPDATE reviewers SET active = false WHERE reviewer_id = 'az'")
+        )
+        assert trained() == []
+        savepoint.rollback()
+        assert trained() == ["az"]
+        db.session.rollback()
+        assert trained() == ["az", "ny"]
+        db.session.rollback()
