@@ -7,7 +7,7 @@ is seen by the first request that starts after the write commits, in every proce
 
 On PostgreSQL `ix_reservations_reviewer_start` also carries `end_at` and `expires_at`
 (INCLUDE): the slot search reads a window's reservations from the index alone, without a
-visit to the table per row.
+visit to the table per row. It is rebuilt CONCURRENTLY, so a live database keeps serving.
 
 Revision ID: 0006
 Revises: 0005
@@ -38,13 +38,7 @@ def upgrade():
             "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_keys "
             "FOR EACH STATEMENT EXECUTE FUNCTION p2p_bump_reference_version('api_keys')"
         )
-        op.drop_index("ix_reservations_reviewer_start", table_name="reservations")
-        op.create_index(
-            "ix_reservations_reviewer_start",
-            "reservations",
-            ["reviewer_id", "start_at"],
-            postgresql_include=["end_at", "expires_at"],
-        )
+        _rebuild_window_index(include=["end_at", "expires_at"])
     else:
         for event in EVENTS:
             op.execute(f"""
@@ -58,12 +52,32 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_reservations_reviewer_start", table_name="reservations")
-        op.create_index(
-            "ix_reservations_reviewer_start", "reservations", ["reviewer_id", "start_at"]
-        )
         op.execute("DROP TRIGGER IF EXISTS api_keys_bump_reference_version ON api_keys")
+        _rebuild_window_index(include=[])
     else:
         for event in EVENTS:
             op.execute(f"DROP TRIGGER IF EXISTS api_keys_bump_version_{event.lower()}")
     op.execute("DELETE FROM reference_versions WHERE name = 'api_keys'")
+
+
+def _rebuild_window_index(include: list[str]) -> None:
+    """Build the new index beside the old one, CONCURRENTLY (outside the migration's
+    transaction), then swap: searches and bookings go on reading and writing
+    `reservations` meanwhile, instead of waiting for the whole build."""
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_reservations_reviewer_start_new",
+            "reservations",
+            ["reviewer_id", "start_at"],
+            postgresql_include=include,
+            postgresql_concurrently=True,
+        )
+        op.drop_index(
+            "ix_reservations_reviewer_start",
+            table_name="reservations",
+            postgresql_concurrently=True,
+        )
+        op.execute(
+            "ALTER INDEX ix_reservations_reviewer_start_new "
+            "RENAME TO ix_reservations_reviewer_start"
+        )

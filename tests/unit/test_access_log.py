@@ -16,14 +16,18 @@ def test_a_feed_url_and_credentials_are_masked_in_every_atom():
         "QUERY_STRING": "x=1",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_REFERER": "https://example.org/calendar-feeds/s3cr3t-Token_x.ics",
+        "HTTP_AUTHORIZATION": "Bearer p2p_key",
+        "HTTP_X_MEMBER_DOB": "1961-04-02",
+        "HTTP_COOKIE": "session=c00kie",
     }
     request = SimpleNamespace(
         headers=[("AUTHORIZATION", "Bearer p2p_key"), ("X-MEMBER-DOB", "1961-04-02")]
     )
-    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("Set-Cookie", "session=c00kie")])
     atoms = AccessLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=3))
     line = " ".join(str(value) for value in atoms.values())
-    assert "s3cr3t" not in line and "p2p_key" not in line and "1961" not in line
+    for secret in ("s3cr3t", "p2p_key", "1961", "c00kie"):
+        assert secret not in line
     assert atoms["U"] == "/calendar-feeds/[secret]"
     assert atoms["r"] == "GET /calendar-feeds/[secret]?x=1 HTTP/1.1"
 
