@@ -117,8 +117,14 @@ def _offer(
         reference.slot_rules(rules),
     )
     duration = timedelta(minutes=request.minutes_per_case * len(chosen.needs))
+    try:
+        profile = reference.profile(reviewer)
+    except slots.SlotsError as error:  # a row written around the API's validation
+        raise ValidationFailed.on(
+            "reviewer_id", f"This reviewer's stored profile cannot be scheduled: {error}"
+        ) from error
     engine_reviewer = slot_service.engine_reviewers(
-        [reference.profile(reviewer)],
+        [profile],
         start - timedelta(days=1),
         start + duration + timedelta(days=1),
         now,

@@ -24,6 +24,7 @@ that changes reference data sees its own change.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from p2p import eligibility, slots
 from p2p.extensions import db
 from p2p.models import ApiKey, Policy, ReferenceVersion, Reviewer, StateRule
 from p2p.services import policies as policy_service
+
+log = logging.getLogger(__name__)
 
 REVIEWERS = "reviewers"
 POLICIES = "policies"
@@ -121,7 +124,13 @@ def _load_registry(version: int | None) -> Registry:
     profiles, trained = {}, defaultdict(set)
     # populate_existing: rows the session holds already are read afresh, not reused.
     for row in db.session.scalars(select(Reviewer).execution_options(populate_existing=True)):
-        profiles[row.reviewer_id] = profile(row)
+        try:
+            profiles[row.reviewer_id] = profile(row)
+        except slots.SlotsError as error:
+            # A row the API would have refused (written by hand in SQL): that reviewer is
+            # left out of every search, not every search refused.
+            log.warning("reviewer %s left out of scheduling: %s", row.reviewer_id, error)
+            continue
         if row.active:
             for case_type in row.case_types:
                 trained[case_type].add(row.reviewer_id)

@@ -17,6 +17,7 @@ from p2p.models import Reservation, Reviewer
 from p2p.services import api_keys, reference
 from p2p.services import slots as slot_service
 from tests.conftest import FIXED_NOW, _test_config
+from tests.integration.booking_helpers import booking_body
 from tests.integration.test_slots_api import reviewer, search
 
 MSK = "MSK Spine Surgery"
@@ -332,3 +333,27 @@ def test_every_kind_of_write_in_a_transaction_is_seen_by_its_next_read(app, two_
         db.session.rollback()
         assert trained() == ["az", "ny"]
         db.session.rollback()
+
+
+def test_a_reviewer_row_written_around_the_api_is_left_out_not_fatal(
+    app, client, portal, two_reviewers, caplog
+):
+    """A time zone no engine can use, written straight into the table: that reviewer is
+    left out of searches (and logged by id), booking them is a 422, and the others stay."""
+    assert client.put("/api/v1/cases/A1", json=_case(), headers=portal).status_code == 201
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE reviewers SET time_zone = 'Mars/Olympus' WHERE reviewer_id = 'az'")
+        )
+        db.session.commit()
+    response = search(client, portal, case_refs="A1")
+    assert response.status_code == 200
+    assert {r["reviewer_id"] for g in response.json["groups"] for r in g["reviewers"]} == {"ny"}
+    assert "reviewer az left out of scheduling" in caplog.text
+    booking = client.post(
+        "/api/v1/appointments",
+        json=booking_body(reviewer_id="az"),
+        headers=portal,
+    )
+    assert booking.status_code == 422
+    assert "reviewer_id" in booking.json["error"]["fields"]
