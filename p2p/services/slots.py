@@ -4,6 +4,9 @@ registry copy (p2p/services/reference.py), handed to the pure engine.
 The engine needs every reviewer's busy time over the weeks it may look at. From now to the
 end of the searched week is enough when that week offers a slot; an empty week makes it look
 up to 12 weeks on (and up to the deadlines), so the wider window is loaded only then.
+
+The API sends `search_body`: a repeated search whose inputs, all read afresh, are those of a
+recent one is answered with that one's body (`AnswerMemo`).
 """
 
 import hashlib
