@@ -290,7 +290,15 @@ def _empty(search: _Search, week: _Week) -> Empty:
         starts for _, starts in search.starts(week, low=week.start, bookings=False, first_only=True)
     )
     first_week = search.first_week_after(week.monday)
-    if overlaps:
+    earliest = search.request.earliest_start
+    if overlaps and week.end <= earliest:
+        # Over, or wholly inside the notice: "too soon" (API.md), said as such.
+        reason = FULLY_BOOKED
+        message = (
+            f"Nothing in the week of {_week_text(week.monday)} can still be booked: the "
+            f"earliest start is {label_at(earliest, search.request.preferences.time_zone)}."
+        )
+    elif overlaps:
         reason = FULLY_BOOKED
         message = (
             f"The reviewers for {case_types} have no free time on the days and times you "

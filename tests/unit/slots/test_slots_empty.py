@@ -97,6 +97,11 @@ def test_a_week_in_the_past_is_fully_booked_too_soon():
     assert result.empty.reason == FULLY_BOOKED
     # The week of now (30 Nov) still has slots from Wednesday on.
     assert result.empty.first_week_with_slots == date(2026, 11, 30)
+    assert result.empty.message == (
+        "Nothing in the week of 11/23/2026 - 11/29/2026 can still be booked: the earliest"
+        " start is Wed 12/2/26 6:00 am PST."
+        " The first week with an open time is 11/30/2026 - 12/6/2026."
+    )
 
 
 def test_notice_alone_can_empty_a_week():
