@@ -32,6 +32,7 @@ from p2p.models import Appointment, AppointmentCase, Case, Reservation
 from p2p.schemas.reviewers import ReviewerSchema
 from p2p.services import cases as case_service
 from p2p.services import reviewers as reviewer_service
+from p2p.services import slot_documents
 from p2p.services import slots as slot_service
 
 UTC = pytz.utc
@@ -219,13 +220,13 @@ def in_process(app, refs: list[str], week: datetime, now: datetime, runs: int) -
         for _ in range(runs):
             began = time.perf_counter()
             result = slot_service.search(refs, preferences, week.date(), now)
-            document = slot_service.result_document(result)
+            document = slot_documents.result_document(result)
             service.append((time.perf_counter() - began) * 1000)
             db.session.rollback()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
         result = slot_service.search(refs, preferences, week.date(), now)
-        document = slot_service.result_document(result)
+        document = slot_documents.result_document(result)
         peak = tracemalloc.get_traced_memory()[1] - before
         tracemalloc.stop()
     count = sum(len(r["slots"]) for g in document["groups"] for r in g["reviewers"])

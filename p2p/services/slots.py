@@ -16,7 +16,6 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 import pytz
 from flask import current_app
@@ -29,7 +28,7 @@ from p2p.extensions import db
 from p2p.models import MAX_RESERVATION, Case, Reservation, TimeOff
 from p2p.services import cases as case_service
 from p2p.services import policies as policy_service
-from p2p.services import reference
+from p2p.services import reference, slot_documents
 from p2p.timestamps import UTCDateTime, epoch_seconds
 
 LOOK_AHEAD = timedelta(weeks=slots.LOOK_AHEAD_WEEKS + 1)
@@ -247,7 +246,7 @@ def search_body(
     found, key = _search(case_refs, preferences, week_of, now, memo)
     if isinstance(found, bytes):
         return found
-    body = current_app.json.response(result_document(found)).get_data()
+    body = slot_documents.result_body(found)
     if key is not None:
         memo.put(key, body)
     return body
@@ -373,83 +372,3 @@ def init_app(app) -> None:
 
 def answers() -> AnswerMemo | None:
     return current_app.extensions.get("p2p_slot_answers")
-
-
-@lru_cache(maxsize=65_536)
-def local_iso(instant: datetime, time_zone: str) -> str:
-    """An instant as ISO 8601 with the offset of `time_zone` (cached by instant: searches of
-    the same weeks share their starts, as the engine's labels do)."""
-    return instant.astimezone(pytz.timezone(time_zone)).isoformat()
-
-
-def result_document(result: slots.WeekResult) -> dict:
-    """API.md's slot search response, ready for JSON: instants as ISO strings with the
-    provider's offset, dates as YYYY-MM-DD.
-
-    A week holds a few hundred distinct starts shared by many reviewers, and the engine
-    hands out one `Slot` per start, so each is rendered once and reused: this keeps a
-    search of thousands of slots fast. `SlotSearchSchema` describes the result, and a test
-    holds this function to it (the same document as `SlotSearchSchema().dump`).
-    """
-    zone_name = result.time_zone
-
-    def local(instant: datetime | None) -> str | None:
-        return local_iso(instant, zone_name) if instant is not None else None
-
-    rendered: dict[int, dict] = {}
-
-    def slot_document(slot: slots.Slot) -> dict:
-        document = rendered.get(id(slot))
-        if document is None:
-            document = rendered[id(slot)] = {
-                "start": local(slot.start),
-                "end": local(slot.end),
-                "label": slot.label,
-                "consultative_only_case_refs": list(slot.consultative_only_case_refs),
-            }
-        return document
-
-    empty = result.empty
-    return {
-        "time_zone": result.time_zone,
-        "week": {"start": result.week_start.isoformat(), "end": result.week_end.isoformat()},
-        "cases": [
-            {
-                "case_ref": case.case_ref,
-                "outcome": case.outcome,
-                "valid_until": local(case.valid_until),
-                "slot_before_deadline": case.slot_before_deadline,
-            }
-            for case in result.cases
-        ],
-        "groups": [
-            {
-                "priority": group.priority,
-                "label": group.label,
-                "reviewers": [
-                    {
-                        "reviewer_id": entry.reviewer.reviewer_id,
-                        "name": entry.reviewer.name,
-                        "credentials": entry.reviewer.credentials,
-                        "match": {
-                            "specialty": entry.match.specialty,
-                            "state_license": entry.match.state_license,
-                        },
-                        "match_acknowledgement_required": bool(entry.rule_breaches),
-                        "slots": [slot_document(slot) for slot in entry.slots],
-                    }
-                    for entry in group.reviewers
-                ],
-            }
-            for group in result.groups
-        ],
-        "empty": None
-        if empty is None
-        else {
-            "reason": empty.reason,
-            "message": empty.message,
-            "first_week_with_slots": (
-                empty.first_week_with_slots.isoformat() if empty.first_week_with_slots else None
-            ),
-        },
-    }

@@ -283,6 +283,45 @@ def test_response_is_exactly_what_the_schema_describes(client, portal, world):
         assert schema.dump(schema.load(json.loads(body))) == json.loads(body)
 
 
+def test_response_body_is_the_app_json_of_the_document(app, client, portal, world):
+    """The body is written from cached slot fragments (result_body), byte for byte what
+    the app's JSON provider writes for result_document: with names needing escapes, slots
+    flagged consultative-only, several groups, an empty week, and again once cached."""
+    from p2p import slots
+    from p2p.services import slot_documents
+    from p2p.services import slots as slot_service
+
+    put_reviewer, put_case = world
+    put_reviewer("ny", name='Dr. José "Pepe" Núñez \\ 東')
+    put_reviewer("hi", time_zone="Pacific/Honolulu", licensed_states=["HI"], name="Dr. Kai\u2028")
+    put_case("A1")
+    put_case("P1", status="pended", determination_at=None, info_due_at="2026-11-25T12:00:00-05:00")
+    seen = set()
+    with app.app_context():
+        for refs, hours, week_of in (
+            (["A1", "P1"], range(7, 19), None),
+            (["A1"], [23], None),
+            (["P1"], range(24), FIXED_NOW.date() + timedelta(days=14)),
+        ):
+            preferences = slots.Preferences(
+                "America/Los_Angeles", frozenset(range(7)), frozenset(hours)
+            )
+            for _ in range(2):
+                result = slot_service.search(refs, preferences, week_of, FIXED_NOW)
+                expected = app.json.response(slot_documents.result_document(result)).get_data()
+                assert slot_documents.result_body(result) == expected
+            seen.add("empty" if result.empty else f"{len(result.groups)} groups")
+            if any(
+                s.consultative_only_case_refs
+                for g in result.groups
+                for r in g.reviewers
+                for s in r.slots
+            ):
+                seen.add("flagged")
+        db.session.rollback()
+    assert seen == {"2 groups", "flagged", "empty"}, seen
+
+
 def test_an_empty_week_looks_ahead_through_later_bookings(client, portal, admin, world):
     """The first week with a slot is found past two weeks of time off: the search must load
     the later weeks' busy time, not only the searched week's."""

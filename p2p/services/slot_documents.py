@@ -1,0 +1,137 @@
+"""The slot search response (API.md, Slots): the engine's `WeekResult` as a document and as
+the JSON body the API sends.
+
+A week holds a few hundred distinct starts shared by many reviewers, and by the searches of
+the same weeks; the engine hands out one `Slot` per start. So a slot is rendered once per
+search for the document, and encoded once per process for the body (`_slot_json`, cached)
+then spliced in wherever it appears: a search of thousands of slots spends well under a
+millisecond here instead of several.
+"""
+
+import json
+from datetime import datetime
+from functools import lru_cache
+
+import pytz
+
+from p2p import slots
+
+
+@lru_cache(maxsize=65_536)
+def local_iso(instant: datetime, time_zone: str) -> str:
+    """An instant as ISO 8601 with the offset of `time_zone` (cached by instant: searches of
+    the same weeks share their starts, as the engine's labels do)."""
+    return instant.astimezone(pytz.timezone(time_zone)).isoformat()
+
+
+def result_document(result: slots.WeekResult) -> dict:
+    """API.md's slot search response, ready for JSON: instants as ISO strings with the
+    provider's offset, dates as YYYY-MM-DD. `SlotSearchSchema` describes it, and a test
+    holds this function to it (the same document as `SlotSearchSchema().dump`)."""
+    return _document(result, _slot_dict)
+
+
+def result_body(result: slots.WeekResult) -> bytes:
+    """`result_document` as the JSON the app's provider writes outside debug mode (keys in
+    order, ASCII only, compact, a final newline), from the slots' cached fragments. A test
+    holds the two to the same bytes."""
+    return (_encode(_document(result, _slot_json)) + "\n").encode("ascii")
+
+
+def _slot_dict(slot: slots.Slot, time_zone: str) -> dict:
+    return {
+        "start": local_iso(slot.start, time_zone),
+        "end": local_iso(slot.end, time_zone),
+        "label": slot.label,
+        "consultative_only_case_refs": list(slot.consultative_only_case_refs),
+    }
+
+
+class _JSON(str):
+    """JSON text already encoded, written out as it is by `_encode`."""
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
+@lru_cache(maxsize=8_192)
+def _slot_json(slot: slots.Slot, time_zone: str) -> _JSON:
+    # Cached by value (a Slot is a frozen dataclass): equal slots of later searches hit.
+    # 8,192 entries (a dozen weeks of every quarter hour) hold a few MB.
+    return _JSON(_ENCODE(_slot_dict(slot, time_zone)))
+
+
+def _encode(value) -> str:
+    """JSON of dicts, lists, strings, numbers, booleans, None and `_JSON` (kept as is), in
+    the form and key order `json.dumps(..., separators=(",", ":"))` writes."""
+    kind = type(value)
+    if kind is _JSON:
+        return value
+    if kind is dict:
+        return "{" + ",".join(f"{_ENCODE(k)}:{_encode(v)}" for k, v in value.items()) + "}"
+    if kind is list:
+        if value and type(value[0]) is _JSON and all(type(v) is _JSON for v in value):
+            return "[" + ",".join(value) + "]"
+        return "[" + ",".join(map(_encode, value)) + "]"
+    return _ENCODE(value)
+
+
+def _document(result: slots.WeekResult, render_slot) -> dict:
+    zone_name = result.time_zone
+
+    def local(instant: datetime | None) -> str | None:
+        return local_iso(instant, zone_name) if instant is not None else None
+
+    # One Slot per start, shared by the reviewers free then: rendered once.
+    rendered: dict[int, object] = {}
+
+    def slot_document(slot: slots.Slot):
+        document = rendered.get(id(slot))
+        if document is None:
+            document = rendered[id(slot)] = render_slot(slot, zone_name)
+        return document
+
+    empty = result.empty
+    return {
+        "time_zone": result.time_zone,
+        "week": {"start": result.week_start.isoformat(), "end": result.week_end.isoformat()},
+        "cases": [
+            {
+                "case_ref": case.case_ref,
+                "outcome": case.outcome,
+                "valid_until": local(case.valid_until),
+                "slot_before_deadline": case.slot_before_deadline,
+            }
+            for case in result.cases
+        ],
+        "groups": [
+            {
+                "priority": group.priority,
+                "label": group.label,
+                "reviewers": [
+                    {
+                        "reviewer_id": entry.reviewer.reviewer_id,
+                        "name": entry.reviewer.name,
+                        "credentials": entry.reviewer.credentials,
+                        "match": {
+                            "specialty": entry.match.specialty,
+                            "state_license": entry.match.state_license,
+                        },
+                        "match_acknowledgement_required": bool(entry.rule_breaches),
+                        "slots": [slot_document(slot) for slot in entry.slots],
+                    }
+                    for entry in group.reviewers
+                ],
+            }
+            for group in result.groups
+        ],
+        "empty": None
+        if empty is None
+        else {
+            "reason": empty.reason,
+            "message": empty.message,
+            "first_week_with_slots": (
+                empty.first_week_with_slots.isoformat() if empty.first_week_with_slots else None
+            ),
+        },
+    }
