@@ -75,29 +75,36 @@ def _monday_of(day: date) -> date:
 
 
 class _Slots:
-    """Builds `Slot`s for one request, once per distinct start: reviewers share starts."""
+    """The `Slot`s of one request, one per distinct start: reviewers share starts."""
 
     def __init__(self, request: SearchRequest):
         self._duration = request.duration_seconds
         self._zone = request.preferences.time_zone
-        self._deadlines = [
+        self._deadlines = tuple(
             (seconds_ceil(case.valid_until), case.case_ref)
             for case in request.cases
             if case.outcome == OUTCOME_CHANGING and case.valid_until is not None
-        ]
+        )
         self.made: dict[int, Slot] = {}
 
     def make(self, start: int) -> Slot:
         slot = self.made.get(start)
         if slot is None:
-            slot = self.made[start] = Slot(
-                instant(start),
-                instant(start + self._duration),
-                label_at(start, self._zone),
-                # At or after valid_until the window has closed (DOMAIN.md).
-                tuple(ref for closes, ref in self._deadlines if closes <= start),
-            )
+            slot = self.made[start] = _slot(start, self._duration, self._zone, self._deadlines)
         return slot
+
+
+@lru_cache(maxsize=8_192)
+def _slot(start: int, duration: int, zone_name: str, deadlines: tuple[tuple[int, str], ...]):
+    """A Slot, the same object for the searches of the same weeks (a Slot is immutable;
+    8,192 cover a dozen weeks of every quarter hour)."""
+    return Slot(
+        instant(start),
+        instant(start + duration),
+        label_at(start, zone_name),
+        # At or after valid_until the window has closed (DOMAIN.md).
+        tuple(ref for closes, ref in deadlines if closes <= start),
+    )
 
 
 class _Search:
