@@ -9,6 +9,7 @@ millisecond here instead of several.
 """
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import lru_cache
 
@@ -28,14 +29,14 @@ def result_document(result: slots.WeekResult) -> dict:
     """API.md's slot search response, ready for JSON: instants as ISO strings with the
     provider's offset, dates as YYYY-MM-DD. `SlotSearchSchema` describes it, and a test
     holds this function to it (the same document as `SlotSearchSchema().dump`)."""
-    return _document(result, _slot_dict)
+    return _document(result, _slot_dict, list)
 
 
 def result_body(result: slots.WeekResult) -> bytes:
     """`result_document` as the JSON the app's provider writes outside debug mode (keys in
     order, ASCII only, compact, a final newline), from the slots' cached fragments. A test
     holds the two to the same bytes."""
-    return (_encode(_document(result, _slot_json)) + "\n").encode("ascii")
+    return (_encode(_document(result, _slot_json, _json_array)) + "\n").encode("ascii")
 
 
 def _slot_dict(slot: slots.Slot, time_zone: str) -> dict:
@@ -52,6 +53,7 @@ class _JSON(str):
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+_STRING = json.encoder.encode_basestring_ascii  # what _ENCODE does with a str, minus the call
 
 
 @lru_cache(maxsize=8_192)
@@ -61,35 +63,43 @@ def _slot_json(slot: slots.Slot, time_zone: str) -> _JSON:
     return _JSON(_ENCODE(_slot_dict(slot, time_zone)))
 
 
+def _json_array(items: Iterable[_JSON]) -> _JSON:
+    return _JSON("[" + ",".join(items) + "]")
+
+
 def _encode(value) -> str:
     """JSON of dicts, lists, strings, numbers, booleans, None and `_JSON` (kept as is), in
     the form and key order `json.dumps(..., separators=(",", ":"))` writes."""
     kind = type(value)
     if kind is _JSON:
         return value
+    if kind is str:
+        return _STRING(value)
     if kind is dict:
-        return "{" + ",".join(f"{_ENCODE(k)}:{_encode(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{_STRING(k)}:{_encode(v)}" for k, v in value.items()) + "}"
     if kind is list:
-        if value and type(value[0]) is _JSON and all(type(v) is _JSON for v in value):
-            return "[" + ",".join(value) + "]"
         return "[" + ",".join(map(_encode, value)) + "]"
     return _ENCODE(value)
 
 
-def _document(result: slots.WeekResult, render_slot) -> dict:
+def _document(
+    result: slots.WeekResult,
+    render_slot: Callable[[slots.Slot, str], object],
+    slot_list: Callable[[Iterable], object],
+) -> dict:
     zone_name = result.time_zone
 
     def local(instant: datetime | None) -> str | None:
         return local_iso(instant, zone_name) if instant is not None else None
 
-    # One Slot per start, shared by the reviewers free then: rendered once.
-    rendered: dict[int, object] = {}
-
-    def slot_document(slot: slots.Slot):
-        document = rendered.get(id(slot))
-        if document is None:
-            document = rendered[id(slot)] = render_slot(slot, zone_name)
-        return document
+    # The engine hands out one Slot per start, shared by the reviewers free then: each is
+    # rendered once, and the lists are put together by identity (loops that run in C).
+    distinct: dict[int, slots.Slot] = {}
+    for group in result.groups:
+        for entry in group.reviewers:
+            distinct.update(zip(map(id, entry.slots), entry.slots, strict=True))
+    rendered = {key: render_slot(slot, zone_name) for key, slot in distinct.items()}
+    rendered_slot = rendered.__getitem__
 
     empty = result.empty
     return {
@@ -118,7 +128,7 @@ def _document(result: slots.WeekResult, render_slot) -> dict:
                             "state_license": entry.match.state_license,
                         },
                         "match_acknowledgement_required": bool(entry.rule_breaches),
-                        "slots": [slot_document(slot) for slot in entry.slots],
+                        "slots": slot_list(map(rendered_slot, map(id, entry.slots))),
                     }
                     for entry in group.reviewers
                 ],
