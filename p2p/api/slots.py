@@ -26,7 +26,7 @@ class SlotsView(MethodView):
             hours=frozenset(query["hours"]),
         )
         body = slot_service.search_body(query["case_refs"], preferences, query["week_of"], now())
-        # Written by slot_documents.result_body (byte for byte the JSON of result_document,
-        # which a test holds to the schema above), maybe from the search memo: returned as
-        # is, without a second pass over thousands of slots.
+        # Written by slot_documents.result_body (the JSON of result_document, which a test
+        # holds to the schema above; compact even in debug mode), maybe from the search
+        # memo: returned as is, without a second pass over thousands of slots.
         return current_app.response_class(body, mimetype=current_app.json.mimetype)

@@ -68,18 +68,20 @@ def _json_array(items: Iterable[_JSON]) -> _JSON:
 
 
 def _encode(value) -> str:
-    """JSON of dicts, lists, strings, numbers, booleans, None and `_JSON` (kept as is), in
-    the form and key order `json.dumps(..., separators=(",", ":"))` writes."""
-    kind = type(value)
-    if kind is _JSON:
+    """JSON of dicts, lists and tuples, strings, numbers, booleans, None and `_JSON` (kept
+    as is), in the form and key order `json.dumps(..., separators=(",", ":"))` writes.
+    Anything else is a TypeError: the document holds only these."""
+    if isinstance(value, _JSON):
         return value
-    if kind is str:
+    if isinstance(value, str):
         return _STRING(value)
-    if kind is dict:
+    if isinstance(value, dict):
         return "{" + ",".join(f"{_STRING(k)}:{_encode(v)}" for k, v in value.items()) + "}"
-    if kind is list:
+    if isinstance(value, list | tuple):
         return "[" + ",".join(map(_encode, value)) + "]"
-    return _ENCODE(value)
+    if value is None or isinstance(value, bool | int | float):
+        return _ENCODE(value)
+    raise TypeError(f"Not part of a slot search document: {type(value).__name__}")
 
 
 def _document(

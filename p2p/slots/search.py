@@ -90,21 +90,17 @@ class _Slots:
     def make(self, start: int) -> Slot:
         slot = self.made.get(start)
         if slot is None:
-            slot = self.made[start] = _slot(start, self._duration, self._zone, self._deadlines)
+            # At or after valid_until the window has closed (DOMAIN.md).
+            closed = tuple(ref for closes, ref in self._deadlines if closes <= start)
+            slot = self.made[start] = _slot(start, self._duration, self._zone, closed)
         return slot
 
 
 @lru_cache(maxsize=8_192)
-def _slot(start: int, duration: int, zone_name: str, deadlines: tuple[tuple[int, str], ...]):
-    """A Slot, the same object for the searches of the same weeks (a Slot is immutable;
-    8,192 cover a dozen weeks of every quarter hour)."""
-    return Slot(
-        instant(start),
-        instant(start + duration),
-        label_at(start, zone_name),
-        # At or after valid_until the window has closed (DOMAIN.md).
-        tuple(ref for closes, ref in deadlines if closes <= start),
-    )
+def _slot(start: int, duration: int, zone_name: str, closed: tuple[str, ...]) -> Slot:
+    """The Slot of these four values, the same object for every search that asks for it
+    (a Slot is immutable; 8,192 cover a dozen weeks of every quarter hour)."""
+    return Slot(instant(start), instant(start + duration), label_at(start, zone_name), closed)
 
 
 class _Search:

@@ -284,15 +284,16 @@ def test_response_is_exactly_what_the_schema_describes(client, portal, world):
 
 
 def test_response_body_is_the_app_json_of_the_document(app, client, portal, world):
-    """The body is written from cached slot fragments (result_body), byte for byte what
-    the app's JSON provider writes for result_document: with names needing escapes, slots
-    flagged consultative-only, several groups, an empty week, and again once cached."""
+    """The API's body (result_body: cached slot fragments spliced in) is byte for byte what
+    the app's JSON provider writes for result_document: with reviewer names needing
+    escapes, slots flagged consultative-only, two groups and an empty week, each searched
+    twice (the second time every slot's JSON comes from the cache)."""
     from p2p import slots
     from p2p.services import slot_documents
     from p2p.services import slots as slot_service
 
     put_reviewer, put_case = world
-    put_reviewer("ny", name='Dr. José "Pepe" Núñez \\ 東')
+    put_reviewer("ny", name='Dr. José "Pepe"\tNúñez \\ 東\x7f')
     put_reviewer("hi", time_zone="Pacific/Honolulu", licensed_states=["HI"], name="Dr. Kai\u2028")
     put_case("A1")
     put_case("P1", status="pended", determination_at=None, info_due_at="2026-11-25T12:00:00-05:00")
