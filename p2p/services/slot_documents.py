@@ -4,7 +4,7 @@ the JSON body the API sends.
 A week holds a few hundred distinct starts shared by many reviewers, and by the searches of
 the same weeks; the engine hands out one `Slot` per start. So a slot is rendered once per
 search for the document, and encoded once per process for the body (`_slot_json`, cached)
-then spliced in wherever it appears: a search of thousands of slots spends well under a
+then spliced in wherever it appears: a search of thousands of slots spends under a
 millisecond here instead of several.
 """
 
