@@ -3,10 +3,12 @@ instructions and who performs the P2P on the provider's side (DOMAIN.md, Confirm
 One wording for the calendar files and the emails. Only what the provider's office typed
 in the contact form: no member data."""
 
-PERFORMER_KINDS = {
-    "requesting_provider": "requesting provider",
-    "contact_person": "contact person",
-    "someone_else": "someone else",
+from p2p.vocabulary import CONTACT_PERSON, REQUESTING_PROVIDER, SOMEONE_ELSE
+
+PERFORMER_WORDS = {
+    REQUESTING_PROVIDER: "requesting provider",
+    CONTACT_PERSON: "contact person",
+    SOMEONE_ELSE: "someone else",
 }
 
 
@@ -23,14 +25,14 @@ def phone(number: str | None, extension: str | None) -> str | None:
 def performer(details: dict) -> str | None:
     """ "Dr. Jane Doe, MD (requesting provider)", "John Doe, Provider Office (contact person)"."""
     kind = details.get("kind")
-    if kind == "requesting_provider":
+    if kind == REQUESTING_PROVIDER:
         who = joined(details.get("name"), details.get("credential"))
     else:
         person = " ".join(p for p in (details.get("first_name"), details.get("last_name")) if p)
         who = joined(person, details.get("location"))
     if not who:
         return None
-    label = PERFORMER_KINDS.get(kind or "")
+    label = PERFORMER_WORDS.get(kind or "")
     return f"{who} ({label})" if label else who
 
 

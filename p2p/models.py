@@ -10,14 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2p.extensions import db
 from p2p.timestamps import UTCDateTime
+from p2p.vocabulary import APPOINTMENT_STATUSES, CASE_STATUSES, LINES_OF_BUSINESS
 
-LINES_OF_BUSINESS = ("commercial", "medicare", "medicaid", "chip")
-CASE_STATUSES = ("pended", "denied", "partially_approved", "approved", "withdrawn")
 API_ROLES = ("portal", "admin")
 RESERVATION_KINDS = ("appointment", "hold")
 MAX_RESERVATION = timedelta(days=1)  # enforced by the database (migration 0005)
-# A state machine: scheduled -> cancelled | completed (ROADMAP: no-show etc. will follow).
-APPOINTMENT_STATUSES = ("scheduled", "cancelled", "completed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -3,20 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-OUTCOME_CHANGING = "outcome_changing"
-CONSULTATIVE_ONLY = "consultative_only"
-UNAVAILABLE = "unavailable"
-OUTCOMES = (OUTCOME_CHANGING, CONSULTATIVE_ONLY, UNAVAILABLE)
-
-# [001][004] the seeds' "Level of Review" labels.
-PRE_DECISION_P2P = "Pre-Decision P2P"
-RECONSIDERATION_P2P = "Reconsideration P2P"
-CONSULTATIVE_P2P = "Consultative P2P"
-
-RECONSIDERATION = "reconsideration"
-FIRST_LEVEL_APPEAL = "first_level_appeal"
-SECOND_LEVEL_APPEAL = "second_level_appeal"
-POST_DECISION_OPTIONS = (RECONSIDERATION, FIRST_LEVEL_APPEAL, SECOND_LEVEL_APPEAL)
+from p2p.vocabulary import UNAVAILABLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,21 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from p2p.eligibility.errors import EligibilityError
-
-PENDED = "pended"
-DENIED = "denied"
-PARTIALLY_APPROVED = "partially_approved"
-APPROVED = "approved"
-WITHDRAWN = "withdrawn"
-STATUSES = (PENDED, DENIED, PARTIALLY_APPROVED, APPROVED, WITHDRAWN)
-# [000][001] a partial approval has post-decision options for its denied codes.
-ADVERSE_STATUSES = frozenset((DENIED, PARTIALLY_APPROVED))
-
-COMMERCIAL = "commercial"
-MEDICARE = "medicare"
-MEDICAID = "medicaid"
-CHIP = "chip"
-LINES_OF_BUSINESS = (COMMERCIAL, MEDICARE, MEDICAID, CHIP)
+from p2p.vocabulary import ADVERSE_STATUSES, CASE_STATUSES, LINES_OF_BUSINESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +22,9 @@ class CaseFacts:
     service_rendered: bool = False
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
+        if self.status not in CASE_STATUSES:
             raise EligibilityError(
-                f"A case's status is one of {', '.join(STATUSES)}, not {self.status!r}.",
+                f"A case's status is one of {', '.join(CASE_STATUSES)}, not {self.status!r}.",
                 "status",
             )
         if self.line_of_business not in LINES_OF_BUSINESS:

@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from p2p.eligibility.business_days import add_business_days
-from p2p.eligibility.policy import CALENDAR_DAYS, Window
-from p2p.eligibility.time_zones import deadline_zone, require_aware, start_of_day
+from p2p.eligibility.errors import EligibilityError
+from p2p.eligibility.policy import Window
+from p2p.time_zones import require_aware, start_of_day, zone
+from p2p.vocabulary import CALENDAR_DAYS
 
 ONE_DAY = timedelta(days=1)
 
@@ -32,11 +34,11 @@ def window_closes_at(
     `deadline_time_zone`. The determination's date is its date in that zone: a denial at
     22:30 in Los Angeles on a Thursday is a Friday denial for a plan that keeps New York time.
     """
-    require_aware(determination_at, "determination_at")
+    require_aware(determination_at, "determination_at", EligibilityError)
     return closes_at(determination_at, window, deadline_time_zone)
 
 
 def closes_at(determination_at: datetime, window: Window, deadline_time_zone: str) -> datetime:
     """`window_closes_at` for a determination already checked to be aware (the hot path)."""
-    zone = deadline_zone(deadline_time_zone)
-    return _closes_on(determination_at.astimezone(zone).date(), window, deadline_time_zone)
+    tz = zone(deadline_time_zone, EligibilityError, "deadline_time_zone")
+    return _closes_on(determination_at.astimezone(tz).date(), window, deadline_time_zone)

@@ -4,11 +4,12 @@ unavailable?"""
 from datetime import datetime
 
 from p2p.eligibility import deadlines, post_decision_options, rules
-from p2p.eligibility.availability import OUTCOME_CHANGING, Availability
-from p2p.eligibility.case_facts import MEDICARE, PENDED, CaseFacts
+from p2p.eligibility.availability import Availability
+from p2p.eligibility.case_facts import CaseFacts
 from p2p.eligibility.errors import EligibilityError
 from p2p.eligibility.policy import Policy
-from p2p.eligibility.time_zones import deadline_zone, require_aware
+from p2p.time_zones import require_aware, zone
+from p2p.vocabulary import MEDICARE, OUTCOME_CHANGING, PENDED
 
 
 def _check_facts(case: CaseFacts) -> None:
@@ -20,7 +21,7 @@ def _check_facts(case: CaseFacts) -> None:
             if field == required:
                 raise EligibilityError(f"A {case.status} case needs {field}.", field)
         else:
-            require_aware(value, field)
+            require_aware(value, field, EligibilityError)
 
 
 def reconsideration_closes_at(case: CaseFacts, policy: Policy) -> datetime | None:
@@ -41,10 +42,10 @@ def decide(case: CaseFacts, policy: Policy, at: datetime) -> Availability:
     when the consultation takes place. Every datetime must be aware; returned instants are
     in the policy's deadline time zone.
     """
-    require_aware(at, "at")
+    require_aware(at, "at", EligibilityError)
     _check_facts(case)
     if case.status == PENDED:
-        ruling = rules.pre_decision(case, deadline_zone(policy.deadline_time_zone), at)
+        ruling = rules.pre_decision(case, zone(policy.deadline_time_zone), at)
         options = post_decision_options.without_decision(case, policy)
     elif case.adverse:
         closes_at = reconsideration_closes_at(case, policy)

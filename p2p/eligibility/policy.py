@@ -4,15 +4,8 @@
 from dataclasses import dataclass
 
 from p2p.eligibility.errors import EligibilityError
-from p2p.eligibility.time_zones import deadline_zone
-
-CALENDAR_DAYS = "calendar_days"
-BUSINESS_DAYS = "business_days"
-WINDOW_UNITS = (CALENDAR_DAYS, BUSINESS_DAYS)
-
-US = "us"
-HEALTH_PLAN = "health_plan"
-HANDLED_BY = (US, HEALTH_PLAN)
+from p2p.time_zones import zone
+from p2p.vocabulary import HANDLED_BY, WINDOW_UNITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +69,4 @@ class Policy:
 
     def __post_init__(self) -> None:
         # An unknown zone fails here, when the policy is made, not on every decision.
-        deadline_zone(self.deadline_time_zone)
+        zone(self.deadline_time_zone, EligibilityError, "deadline_time_zone")

@@ -5,14 +5,17 @@ available for this case")."""
 from datetime import datetime
 
 from p2p.eligibility import deadlines
-from p2p.eligibility.availability import (
+from p2p.eligibility.availability import PostDecisionOption
+from p2p.eligibility.case_facts import CaseFacts
+from p2p.eligibility.policy import Appeal, Policy
+from p2p.vocabulary import (
     FIRST_LEVEL_APPEAL,
+    HEALTH_PLAN,
+    MEDICARE,
     RECONSIDERATION,
     SECOND_LEVEL_APPEAL,
-    PostDecisionOption,
+    US,
 )
-from p2p.eligibility.case_facts import MEDICARE, CaseFacts
-from p2p.eligibility.policy import HEALTH_PLAN, US, Appeal, Policy
 
 
 def reconsideration_handled_by(case: CaseFacts, policy: Policy) -> str | None:

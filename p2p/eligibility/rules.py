@@ -10,16 +10,18 @@ from typing import NamedTuple
 import pytz
 
 from p2p.eligibility import messages
-from p2p.eligibility.availability import (
+from p2p.eligibility.case_facts import CaseFacts
+from p2p.eligibility.policy import Policy
+from p2p.vocabulary import (
+    APPROVED,
     CONSULTATIVE_ONLY,
     CONSULTATIVE_P2P,
+    MEDICARE,
     OUTCOME_CHANGING,
     PRE_DECISION_P2P,
     RECONSIDERATION_P2P,
     UNAVAILABLE,
 )
-from p2p.eligibility.case_facts import APPROVED, MEDICARE, CaseFacts
-from p2p.eligibility.policy import Policy
 
 PRE_DECISION = "pre_decision"
 PRE_DECISION_ADDITIONAL_INFO_RECEIVED = "pre_decision_additional_info_received"

@@ -10,7 +10,8 @@ here reads `Case.member_name` or `Case.member_dob`, and subjects carry only the 
 from typing import TYPE_CHECKING
 
 from p2p import call_details
-from p2p.slots import CONSULTATIVE_ONLY, slot_label
+from p2p.slots import slot_label
+from p2p.vocabulary import CONSULTATIVE_ONLY
 
 if TYPE_CHECKING:
     from p2p.models import Appointment, AppointmentCase

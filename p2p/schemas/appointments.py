@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from p2p.schemas.cases import CASE_REF
 from p2p.schemas.fields import Day, Instant, Npi, TimeZone, text
 from p2p.schemas.reviewers import REVIEWER_ID
+from p2p.vocabulary import APPOINTMENT_STATUSES, PERFORMER_KINDS, REQUESTING_PROVIDER
 
 PHONE = validate.Regexp(
     r"^[0-9()+.\- ]{7,25}$", error="A phone number: digits, spaces, ( ) + - . (7 to 25)."
@@ -40,7 +41,7 @@ class AppointmentSchema(Schema):
     """An appointment as the API returns it. Times carry the provider's zone's offset."""
 
     id = fields.String()
-    status = fields.String(metadata={"enum": ["scheduled", "cancelled", "completed"]})
+    status = fields.String(metadata={"enum": list(APPOINTMENT_STATUSES)})
     start = fields.DateTime()
     end = fields.DateTime()
     label = fields.String(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
@@ -65,7 +66,6 @@ class AppointmentListSchema(Schema):
 
 # Requests ------------------------------------------------------------------------------------
 
-PERFORMER_KINDS = ("requesting_provider", "contact_person", "someone_else")
 
 
 class RequestingProviderSchema(Schema):
@@ -103,7 +103,7 @@ class PerformerSchema(Schema):
     def _fields_for_kind(self, data: dict, **_):
         needed = (
             ("name", "credential")
-            if data.get("kind") == "requesting_provider"
+            if data.get("kind") == REQUESTING_PROVIDER
             else ("first_name", "last_name", "location")
         )
         missing = {name: ["Required for this performer."] for name in needed if not data.get(name)}

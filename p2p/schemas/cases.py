@@ -4,15 +4,13 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from p2p.models import CASE_STATUSES, LINES_OF_BUSINESS
 from p2p.schemas.fields import Day, Instant, Npi, UsState, slug, text
+from p2p.vocabulary import CASE_STATUSES, DECIDED_STATUSES, LINES_OF_BUSINESS, OUTCOMES
 
 CASE_REF = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
     error="Use 1 to 64 letters, digits, dots, dashes or underscores.",
 )
-# Statuses that carry a determination (API.md: "the last four need determination_at").
-DECIDED = ("denied", "partially_approved", "approved", "withdrawn")
 
 
 class MemberSchema(Schema):
@@ -59,7 +57,7 @@ class CaseSchema(Schema):
                 "A pended case needs the due date of the request for information.",
                 field_name="info_due_at",
             )
-        if status in DECIDED and data.get("determination_at") is None:
+        if status in DECIDED_STATUSES and data.get("determination_at") is None:
             raise ValidationError(
                 f"A {status} case needs its determination time.", field_name="determination_at"
             )
@@ -79,9 +77,7 @@ class PostDecisionOptionSchema(Schema):
 class AvailabilitySchema(Schema):
     case_ref = fields.String()
     eligible = fields.Boolean()
-    outcome = fields.String(
-        metadata={"enum": ["outcome_changing", "consultative_only", "unavailable"]}
-    )
+    outcome = fields.String(metadata={"enum": list(OUTCOMES)})
     level_of_review = fields.String(allow_none=True)
     valid_until = fields.DateTime(
         allow_none=True,

@@ -3,11 +3,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from p2p.models import LINES_OF_BUSINESS
 from p2p.schemas.fields import TimeZone, UsState, slug
-
-WINDOW_UNITS = ("calendar_days", "business_days")
-HANDLED_BY = ("us", "health_plan")
+from p2p.vocabulary import HANDLED_BY, LINES_OF_BUSINESS, WINDOW_UNITS
 
 
 class WindowSchema(Schema):

@@ -43,6 +43,7 @@ from p2p.services import slots as slot_service
 from p2p.services.appointments import appointment_document
 from p2p.services.cases import facts
 from p2p.timestamps import utc
+from p2p.vocabulary import SAME_SPECIALTY, STATE_LICENSE, UNAVAILABLE
 
 SQLITE_RETRIES = 20
 TAKEN = "The reviewer is already booked or held at that time."
@@ -166,13 +167,13 @@ def _acknowledgements(
     for breach in offer.rule_breaches:
         # The seeds' call notes: "TX licensed physician - caller is aware P2P does not meet SSL
         # (state licensed) match ..." and "TX licensed same specialty - caller is aware ...".
-        if breach.requirement == slots.STATE_LICENSE and not (
+        if breach.requirement == STATE_LICENSE and not (
             call_notes.get("tx_license_waived") or call_notes.get("tx_specialty_waived")
         ):
             missing["call_notes.tx_license_waived"] = [
                 f"The reviewer is not licensed in {breach.state} ({breach.case_ref})."
             ]
-        if breach.requirement == slots.SAME_SPECIALTY and not call_notes.get("tx_specialty_waived"):
+        if breach.requirement == SAME_SPECIALTY and not call_notes.get("tx_specialty_waived"):
             missing["call_notes.tx_specialty_waived"] = [
                 f"The reviewer is not of the same specialty ({breach.case_ref}, {breach.state})."
             ]
@@ -657,7 +658,7 @@ def reconcile_case(case: Case, actor: str, now: datetime) -> None:
         if (outcome.outcome, outcome.level_of_review) == (link.outcome, link.level_of_review):
             continue
         before = snapshot(appointment)
-        if outcome.outcome == eligibility.UNAVAILABLE:
+        if outcome.outcome == UNAVAILABLE:
             link.removed_at, link.removed_reason = now, outcome.message
             if all(other.removed_at is not None for other in appointment.cases):
                 _cancel(

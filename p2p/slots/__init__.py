@@ -20,8 +20,6 @@ from p2p.slots.results import (
     FULLY_BOOKED,
     NO_OVERLAP_WITH_PREFERENCES,
     NO_TRAINED_REVIEWER,
-    SAME_SPECIALTY,
-    STATE_LICENSE,
     CaseResult,
     Empty,
     Match,
@@ -34,14 +32,10 @@ from p2p.slots.results import (
 )
 from p2p.slots.search import LOOK_AHEAD_WEEKS, is_offered, search_week
 from p2p.slots.values import (
-    CONSULTATIVE_ONLY,
     DEFAULT_DAYS,
     DEFAULT_HOURS,
     DEFAULT_STATE_RULES,
     MINUTES_PER_CASE,
-    OUTCOME_CHANGING,
-    OUTCOMES,
-    UNAVAILABLE,
     CaseNeed,
     Interval,
     Preferences,
@@ -52,7 +46,6 @@ from p2p.slots.values import (
 from p2p.slots.weekly_hours import DAY_NAMES, weekly_hours_from_strings, weekly_hours_to_strings
 
 __all__ = [
-    "CONSULTATIVE_ONLY",
     "DAY_NAMES",
     "DEFAULT_DAYS",
     "DEFAULT_HOURS",
@@ -64,12 +57,7 @@ __all__ = [
     "MINUTES_PER_CASE",
     "NO_OVERLAP_WITH_PREFERENCES",
     "NO_TRAINED_REVIEWER",
-    "OUTCOMES",
-    "OUTCOME_CHANGING",
     "PRIORITY_LABELS",
-    "SAME_SPECIALTY",
-    "STATE_LICENSE",
-    "UNAVAILABLE",
     "CaseNeed",
     "CaseResult",
     "Empty",

@@ -5,23 +5,25 @@ abbreviation for that instant (PST or PDT, never a fixed one)."""
 from datetime import datetime
 from functools import lru_cache
 
-from p2p.slots.wall_clock import require_aware, seconds_floor, zone
+from p2p.slots.errors import SlotsError
+from p2p.slots.wall_clock import seconds_floor
+from p2p.time_zones import require_aware, zone
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def slot_label(start: datetime, time_zone: str) -> str:
     """`start` (any aware datetime) as the provider reads it in `time_zone`."""
-    require_aware(start, "start")
+    require_aware(start, "start", SlotsError)
     if start.microsecond:
-        return _label(start.astimezone(zone(time_zone)))
+        return _label(start.astimezone(zone(time_zone, SlotsError)))
     return label_at(seconds_floor(start), time_zone)
 
 
 @lru_cache(maxsize=65_536)
 def label_at(seconds: int, time_zone: str) -> str:
     """Cached by instant: a week has a few hundred distinct starts, shared by reviewers."""
-    return _label(datetime.fromtimestamp(seconds, zone(time_zone)))
+    return _label(datetime.fromtimestamp(seconds, zone(time_zone, SlotsError)))
 
 
 def _label(local: datetime) -> str:

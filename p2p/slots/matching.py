@@ -16,8 +16,9 @@ do not move anyone: they say which reviewers need the provider's acknowledgement
 
 from collections.abc import Iterable
 
-from p2p.slots.results import SAME_SPECIALTY, STATE_LICENSE, Match, RuleBreach
+from p2p.slots.results import Match, RuleBreach
 from p2p.slots.values import CaseNeed, Reviewer, StateRule
+from p2p.vocabulary import SAME_SPECIALTY, STATE_LICENSE
 
 PRIORITY_LABELS = {
     1: "1st Priority by Skill",

@@ -14,8 +14,6 @@ NO_OVERLAP_WITH_PREFERENCES = "no_overlap_with_preferences"
 FULLY_BOOKED = "fully_booked"
 EMPTY_REASONS = (NO_TRAINED_REVIEWER, NO_OVERLAP_WITH_PREFERENCES, FULLY_BOOKED)
 
-STATE_LICENSE = "state_license"
-SAME_SPECIALTY = "same_specialty"
 
 
 @dataclass(frozen=True, slots=True)

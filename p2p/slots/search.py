@@ -30,15 +30,10 @@ from p2p.slots.results import (
     WeekResult,
 )
 from p2p.slots.spans import EMPTY, SpanSet
-from p2p.slots.values import OUTCOME_CHANGING, Preferences, Reviewer, SearchRequest
-from p2p.slots.wall_clock import (
-    instant,
-    require_aware,
-    seconds_ceil,
-    seconds_floor,
-    wall_date,
-    wall_instant,
-)
+from p2p.slots.values import Preferences, Reviewer, SearchRequest
+from p2p.slots.wall_clock import instant, seconds_ceil, seconds_floor, wall_date, wall_instant
+from p2p.time_zones import require_aware
+from p2p.vocabulary import OUTCOME_CHANGING
 
 # "the first later week, within 12 weeks, that offers a slot" (API.md). The deadline
 # question looks as far: the week of now + notice and the 12 after it.
@@ -323,7 +318,7 @@ def is_offered(reviewer: Reviewer, request: SearchRequest, start: datetime) -> O
     `Preferences.any_time(zone)` (a booking carries no preferred days or hours), and leave
     the appointment being rescheduled and the hold being used out of `reviewer.busy`.
     Costs one reviewer's expansion over the day of `start`."""
-    require_aware(start, "start")
+    require_aware(start, "start", SlotsError)
     qualification = Qualification(request.cases, request.state_rules)
     if start.microsecond or not qualification.trained(reviewer):
         return None

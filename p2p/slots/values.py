@@ -15,13 +15,10 @@ from types import MappingProxyType
 
 from p2p.slots.errors import SlotsError
 from p2p.slots.spans import SpanSet
-from p2p.slots.wall_clock import UTC, require_aware, seconds_ceil, seconds_floor, zone
+from p2p.slots.wall_clock import UTC, seconds_ceil, seconds_floor
 from p2p.slots.weekly_hours import DayMinutes, day_minutes
-
-OUTCOME_CHANGING = "outcome_changing"
-CONSULTATIVE_ONLY = "consultative_only"
-UNAVAILABLE = "unavailable"
-OUTCOMES = (OUTCOME_CHANGING, CONSULTATIVE_ONLY, UNAVAILABLE)
+from p2p.time_zones import require_aware, zone
+from p2p.vocabulary import OUTCOMES
 
 # API.md, Slots: "the defaults are Mon-Fri and 7..18" (the seeds' 7:00-19:00 grid).
 DEFAULT_DAYS = frozenset(range(5))
@@ -45,10 +42,10 @@ class Interval:
         # Built by the thousand per search (every booking of every trained reviewer): the
         # usual inputs, already in UTC from the database, take the short way.
         if getattr(self.start, "tzinfo", None) not in _UTCS:
-            require_aware(self.start, "start")
+            require_aware(self.start, "start", SlotsError)
             object.__setattr__(self, "start", self.start.astimezone(UTC))
         if getattr(self.end, "tzinfo", None) not in _UTCS:
-            require_aware(self.end, "end")
+            require_aware(self.end, "end", SlotsError)
             object.__setattr__(self, "end", self.end.astimezone(UTC))
         if self.end <= self.start:
             raise SlotsError("An interval ends after it starts.", "end")
@@ -117,7 +114,7 @@ class Reviewer:
     working_minutes: tuple[DayMinutes, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        zone(self.time_zone)
+        zone(self.time_zone, SlotsError)
         for name in ("specialties", "case_types", "licensed_states"):
             object.__setattr__(self, name, _frozen(getattr(self, name), name))
         for name in ("time_off", "busy"):
@@ -185,7 +182,7 @@ class CaseNeed:
         if self.outcome not in OUTCOMES:
             raise SlotsError(f"outcome is one of {', '.join(OUTCOMES)}.", "outcome")
         if self.valid_until is not None:
-            require_aware(self.valid_until, "valid_until")
+            require_aware(self.valid_until, "valid_until", SlotsError)
             object.__setattr__(self, "valid_until", self.valid_until.astimezone(UTC))
 
 
@@ -213,7 +210,7 @@ class Preferences:
     hours: frozenset[int] = DEFAULT_HOURS
 
     def __post_init__(self) -> None:
-        zone(self.time_zone)
+        zone(self.time_zone, SlotsError)
         object.__setattr__(self, "days", frozenset(self.days))
         object.__setattr__(self, "hours", frozenset(self.hours))
         if not all(isinstance(d, int) and 0 <= d <= 6 for d in self.days):
@@ -250,7 +247,7 @@ class SearchRequest:
             raise SlotsError("A case appears twice in the search.", "cases")
         if isinstance(self.week_of, datetime) or not isinstance(self.week_of, date):
             raise SlotsError("week_of is a date.", "week_of")
-        require_aware(self.now, "now")
+        require_aware(self.now, "now", SlotsError)
         if not isinstance(self.minimum_notice, timedelta) or self.minimum_notice < timedelta(0):
             raise SlotsError("minimum_notice is a timedelta of zero or more.", "minimum_notice")
         per_case = self.minutes_per_case

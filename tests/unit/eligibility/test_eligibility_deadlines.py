@@ -12,7 +12,7 @@ import pytest
 import pytz
 
 from p2p.eligibility import EligibilityError, Window, window_closes_at
-from p2p.eligibility.time_zones import start_of_day
+from p2p.time_zones import start_of_day
 
 NEW_YORK = "America/New_York"
 PHOENIX = "America/Phoenix"

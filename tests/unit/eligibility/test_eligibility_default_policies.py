@@ -11,17 +11,19 @@ import pytest
 import pytz
 
 from p2p.eligibility import (
-    CONSULTATIVE_ONLY,
-    HANDLED_BY,
-    LINES_OF_BUSINESS,
-    OUTCOME_CHANGING,
-    WINDOW_UNITS,
     Appeal,
     CaseFacts,
     Policy,
     Reconsideration,
     Window,
     decide,
+)
+from p2p.vocabulary import (
+    CONSULTATIVE_ONLY,
+    HANDLED_BY,
+    LINES_OF_BUSINESS,
+    OUTCOME_CHANGING,
+    WINDOW_UNITS,
 )
 
 DOCUMENT = json.loads(

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from p2p.eligibility import (
-    OUTCOME_CHANGING,
     Appeal,
     CaseFacts,
     Policy,
@@ -18,6 +17,7 @@ from p2p.eligibility import (
     is_business_day,
     window_closes_at,
 )
+from p2p.vocabulary import OUTCOME_CHANGING
 
 ONE_SECOND = timedelta(seconds=1)
 ONE_MICROSECOND = timedelta(microseconds=1)

@@ -14,18 +14,20 @@ import pytest
 import pytz
 
 from p2p.eligibility import (
-    CONSULTATIVE_ONLY,
-    CONSULTATIVE_P2P,
-    OUTCOME_CHANGING,
-    PRE_DECISION_P2P,
-    RECONSIDERATION_P2P,
-    UNAVAILABLE,
     Appeal,
     CaseFacts,
     Policy,
     Reconsideration,
     Window,
     decide,
+)
+from p2p.vocabulary import (
+    CONSULTATIVE_ONLY,
+    CONSULTATIVE_P2P,
+    OUTCOME_CHANGING,
+    PRE_DECISION_P2P,
+    RECONSIDERATION_P2P,
+    UNAVAILABLE,
 )
 
 NEW_YORK = "America/New_York"

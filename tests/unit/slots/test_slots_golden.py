@@ -119,10 +119,10 @@ def test_new_york_night_reviewer_on_spring_forward_night_has_no_two_am():
     assert starts(result) == quarter_hours(utc(2026, 3, 8, 5, 0), 12)
 
 
-def test_new_york_night_reviewer_on_fall_back_night_offers_one_am_once():
+def test_new_york_night_reviewer_on_fall_back_night_offers_one_am_twice():
     # Sun 1 Nov, 00:00-04:00 New York: 00:00 EDT = 04:00 UTC; the clock shows 01:00-01:59
     # first as EDT (05:00-06:00 UTC), then again as EST (06:00-07:00 UTC); 04:00 EST = 09:00
-    # UTC. Starts: 00:00-01:45 EDT, then 02:00-03:45 EST; the second pass offers none.
+    # UTC. Five real hours, every quarter hour a start: 01:15 EDT and 01:15 EST both.
     night = reviewer(weekly_hours=hours(sun=[["00:00", "04:00"]]))
     result = search_week(
         [night],
@@ -132,15 +132,45 @@ def test_new_york_night_reviewer_on_fall_back_night_offers_one_am_once():
     )
     assert labels(result) == [
         *day_labels("Sun 11/1/26", 0, 0, 8, "EDT"),
-        *day_labels("Sun 11/1/26", 2, 0, 8, "EST"),
+        *day_labels("Sun 11/1/26", 1, 0, 12, "EST"),
     ]
-    assert starts(result) == [
-        *quarter_hours(utc(2026, 11, 1, 4, 0), 8),
-        *quarter_hours(utc(2026, 11, 1, 7, 0), 8),
+    assert starts(result) == quarter_hours(utc(2026, 11, 1, 4, 0), 20)
+
+
+def test_the_issues_fall_back_night_offers_four_real_hours():
+    # The defect as found: 00:00-03:00 in New York on Sun 7 Nov 2027 is 04:00Z-08:00Z, four
+    # real hours; the second 01:15 (EST, 06:15Z) is a start like any other.
+    night = reviewer(weekly_hours=hours(sun=[["00:00", "03:00"]]))
+    result = search_week(
+        [night],
+        request(
+            zone="America/New_York", week_of=date(2027, 11, 1), days=[6], block_hours=range(24)
+        ),
+    )
+    assert starts(result) == quarter_hours(utc(2027, 11, 7, 4, 0), 16)
+    assert "Sun 11/7/27 1:15 am EST" in labels(result)
+    assert "Sun 11/7/27 1:15 am EDT" in labels(result)
+
+
+def test_a_range_inside_the_repeated_hour_is_worked_on_both_passes_only():
+    # 01:30-02:00 on the fall-back night: 01:30 and 01:45 EDT, then 01:30 and 01:45 EST;
+    # never the second 01:00 or 01:15 (EST), which are outside the range.
+    short = reviewer(weekly_hours=hours(sun=[["01:30", "02:00"]]))
+    result = search_week(
+        [short],
+        request(
+            zone="America/New_York", week_of=date(2026, 10, 26), days=[6], block_hours=range(24)
+        ),
+    )
+    assert labels(result) == [
+        "Sun 11/1/26 1:30 am EDT",
+        "Sun 11/1/26 1:45 am EDT",
+        "Sun 11/1/26 1:30 am EST",
+        "Sun 11/1/26 1:45 am EST",
     ]
 
 
-def test_fall_back_second_pass_is_still_working_time():
+def test_fall_back_second_pass_is_working_time_for_a_longer_call():
     # A 30-minute call at 01:45 EDT (05:45 UTC) runs through the second 01:00-01:15 (EST):
     # the reviewer is at work until their clock shows 04:00 EST. Last start 03:30 EST.
     night = reviewer(weekly_hours=hours(sun=[["00:00", "04:00"]]))
@@ -155,10 +185,7 @@ def test_fall_back_second_pass_is_still_working_time():
             block_hours=range(24),
         ),
     )
-    assert starts(result) == [
-        *quarter_hours(utc(2026, 11, 1, 4, 0), 8),
-        *quarter_hours(utc(2026, 11, 1, 7, 0), 7),
-    ]
+    assert starts(result) == quarter_hours(utc(2026, 11, 1, 4, 0), 19)
     assert slots_end(result)[7] == utc(2026, 11, 1, 6, 15)
 
 
