@@ -17,7 +17,7 @@ import psycopg
 import pytz
 
 from benchmarks.harness import flask, gunicorn, load, postgres_database, request
-from p2p.demo_reviewers import demo_reviewers
+from p2p.demo.reviewers import demo_reviewers
 
 CASE_TYPES = [
     "MSK Spine Surgery",

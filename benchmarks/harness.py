@@ -59,7 +59,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int = 2, extra_env: dict | None = None) -> Iterator[int]:
+def gunicorn(
+    database_url: str,
+    workers: int = 2,
+    extra_env: dict | None = None,
+    app_spec: str = "wsgi:app",
+) -> Iterator[int]:
     """The app served by gunicorn on a free loopback port; yields the port."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
@@ -72,7 +77,7 @@ def gunicorn(database_url: str, workers: int = 2, extra_env: dict | None = None)
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "wsgi:app",
+            app_spec,
         ],
         cwd=ROOT,
         env=env,

@@ -27,15 +27,17 @@ import pytz
 from sqlalchemy import insert, text
 
 from benchmarks.harness import flask, gunicorn, load, postgres_database, request
-from p2p import create_app, slots
-from p2p.demo_reviewers import demo_reviewers
+from p2p import context, create_app, slots
+from p2p.api import slot_body
+from p2p.demo.reviewers import demo_reviewers
 from p2p.extensions import db
 from p2p.models import Appointment, AppointmentCase, Case, Reservation
 from p2p.schemas.reviewers import ReviewerSchema
 from p2p.services import cases as case_service
+from p2p.services import reference, scheduling
 from p2p.services import reviewers as reviewer_service
-from p2p.services import slot_documents
-from p2p.services import slots as slot_service
+from p2p.services import search as slot_search
+from p2p.time_zones import week_range
 
 UTC = pytz.utc
 CASE_TYPES = ("MSK Spine Surgery", "Interventional Pain")
@@ -207,13 +209,16 @@ def percentiles(samples: list[float]) -> str:
 def in_process(app, refs: list[str], week: datetime, now: datetime, runs: int) -> dict:
     preferences = slots.Preferences(PROVIDER_ZONE)
     with app.app_context():
-        chosen = slot_service.load_cases(refs, now)
-        request_ = slot_service.search_request(chosen.needs, preferences, week.date(), now)
-        rows = slot_service.trained_reviewers(request_.case_types)
-        start, end = slot_service.week_bounds(PROVIDER_ZONE, week.date())
-        engine_input = slot_service.engine_reviewers(
-            rows, now - timedelta(days=2), end + timedelta(weeks=13), now
+        settings = context.scheduling()
+        chosen = scheduling.load_cases(refs, now)
+        request_ = scheduling.request_for(chosen, preferences, week.date(), now, settings)
+        rows = reference.registry().trained(request_.case_types)
+        start, end = week_range(PROVIDER_ZONE, week.date())
+        calendars = scheduling.calendar_rows(
+            [row.reviewer_id for row in rows], now - timedelta(days=2), end + timedelta(weeks=13),
+            now,
         )
+        engine_input = scheduling.with_calendars(rows, calendars)
         engine, service = [], []
         for _ in range(runs):
             began = time.perf_counter()
@@ -221,16 +226,20 @@ def in_process(app, refs: list[str], week: datetime, now: datetime, runs: int) -
             engine.append((time.perf_counter() - began) * 1000)
         for _ in range(runs):
             began = time.perf_counter()
-            body = slot_service.search_body(refs, preferences, week.date(), now)
+            body = slot_search.search_rendered(
+                refs, preferences, week.date(), now, settings, None, slot_body.result_body
+            )
             service.append((time.perf_counter() - began) * 1000)
             db.session.rollback()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
-        body = slot_service.search_body(refs, preferences, week.date(), now)
+        body = slot_search.search_rendered(
+            refs, preferences, week.date(), now, settings, None, slot_body.result_body
+        )
         peak = tracemalloc.get_traced_memory()[1] - before
         tracemalloc.stop()
         db.session.rollback()
-        document = slot_documents.result_document(engine_result)
+        document = slot_body.result_document(engine_result)
         assert json.loads(body) == document
     count = sum(len(r["slots"]) for g in document["groups"] for r in g["reviewers"])
     reviewers = sum(len(g["reviewers"]) for g in document["groups"])
@@ -282,7 +291,9 @@ def over_http(
     try:
         for memo, answers in (("memo on", "16"), ("memo off", "0")):
             extra_env = {"P2P_BENCHMARK_STATIC_JSON": static.name, "P2P_SLOT_ANSWERS_MB": answers}
-            with gunicorn(url, workers=2, extra_env=extra_env) as port:
+            with gunicorn(
+                url, workers=2, extra_env=extra_env, app_spec="benchmarks.static_app:app"
+            ) as port:
                 ratios.update(_compare(port, key, refs, week, total, concurrency, memo))
     finally:
         os.unlink(static.name)

@@ -28,13 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
 
     from p2p import api as api_package
-    from p2p import benchmark_routes, cli, health, web
-    from p2p.services import slots as slot_service
+    from p2p import cli, context, health, web
 
+    context.init_app(app)
     api_package.init_app(app)
     health.init_app(app)
     web.init_app(app)
     cli.init_app(app)
-    slot_service.init_app(app)
-    benchmark_routes.init_app(app)
     return app

@@ -1,21 +1,17 @@
 """`flask --app wsgi p2p ...` commands."""
 
-import json
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from marshmallow import ValidationError
 
 from p2p.clock import now
 from p2p.errors import P2PError
 from p2p.models import API_ROLES
-from p2p.schemas.errors import flatten_messages
-from p2p.schemas.policies import PolicyFileSchema
+from p2p.schemas.policy_file import DEFAULT_POLICY_FILE, PolicyFileError, read_policy_file
+from p2p.schemas.reviewer_csv import parse_reviewer_csv
 from p2p.services import api_keys, policies, reviewers
-
-DEFAULT_POLICY_FILE = Path(__file__).parent / "defaults" / "policies.json"
 
 p2p = AppGroup("p2p", help="P2P scheduler administration.")
 
@@ -48,23 +44,6 @@ def revoke_api_key(name: str) -> None:
     click.echo(f"Revoked API key {name!r}.")
 
 
-def read_policy_file(path: Path) -> dict:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"{path}: cannot read a JSON policy file: {error}") from error
-    try:
-        return PolicyFileSchema().load(raw)
-    except ValidationError as error:
-        problems = "\n".join(
-            f"  {field}: {'; '.join(messages)}"
-            for field, messages in flatten_messages(error.messages).items()
-        )
-        raise click.ClickException(
-            f"{path}: nothing loaded, the file has errors:\n{problems}"
-        ) from error
-
-
 @p2p.command("load-policies")
 @click.argument(
     "file",
@@ -73,7 +52,10 @@ def read_policy_file(path: Path) -> dict:
 )
 def load_policies(file: Path) -> None:
     """Load policies and state rules from FILE (default: the shipped defaults)."""
-    document = read_policy_file(file)
+    try:
+        document = read_policy_file(file)
+    except PolicyFileError as error:
+        raise click.ClickException(str(error)) from error
     try:
         counts = policies.load_policy_file(document, now())
     except P2PError as error:
@@ -98,7 +80,7 @@ def import_reviewers(file: Path) -> None:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file}: cannot read: {error}") from error
-    rows, problems = reviewers.parse_reviewer_csv(text)
+    rows, problems = parse_reviewer_csv(text)
     if problems:
         listing = "\n".join(f"  {problem}" for problem in problems)
         raise click.ClickException(

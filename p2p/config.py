@@ -1,10 +1,15 @@
 """Settings, read from the environment once, when the app is created.
 
-Every setting is listed with its default in the README's configuration table.
+Every setting is listed with its default in the README's configuration table. Use cases
+get theirs as one value (`Scheduling`), never from the app.
 """
 
+import contextlib
 import os
+import socket
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -39,6 +44,49 @@ def check(settings: dict) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Scheduling:
+    """What the scheduling use cases need to know of the deployment."""
+
+    minutes_per_case: int
+    minimum_notice: timedelta
+    hold_minutes: int
+
+    @property
+    def hold(self) -> timedelta:
+        return timedelta(minutes=self.hold_minutes)
+
+    @classmethod
+    def from_config(cls, settings) -> "Scheduling":
+        return cls(
+            minutes_per_case=settings["P2P_MINUTES_PER_CASE"],
+            minimum_notice=settings["P2P_MINIMUM_NOTICE"],
+            hold_minutes=settings["P2P_HOLD_MINUTES"],
+        )
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", ".localhost")
+
+
+def trusted_hosts(base_url: str | None) -> list[str] | None:
+    """Flask's TRUSTED_HOSTS: the Host headers the service answers. `P2P_TRUSTED_HOSTS`
+    (comma-separated; "*" for any) when set; otherwise this machine's names and addresses,
+    loopback, and the host of `P2P_BASE_URL`. Links the service hands out use the request's
+    host when no base URL is set, so a forged Host header must not be answered."""
+    configured = os.environ.get("P2P_TRUSTED_HOSTS")
+    if configured is not None:
+        names = [name.strip() for name in configured.split(",") if name.strip()]
+        return None if "*" in names else names
+    names = list(LOOPBACK_HOSTS)
+    if base_url:
+        names.append(urlsplit(base_url).hostname or "")
+    for name in {socket.gethostname(), socket.getfqdn()}:
+        names.append(name)
+        with contextlib.suppress(OSError):
+            names += [info[4][0] for info in socket.getaddrinfo(name, None)]
+    return sorted({name for name in names if name})
+
+
 def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),
@@ -46,7 +94,10 @@ def from_environment(instance_path: str) -> dict:
         # hide_parameters: a database error's text never carries the row's values (member
         # names and dates of birth would otherwise reach the logs).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
-        "P2P_BASE_URL": os.environ.get("P2P_BASE_URL", "http://127.0.0.1:5000"),
+        # Links handed out (ics_url, feeds, sign-in links): this base when set, else the
+        # scheme, host and port each request came to (see TRUSTED_HOSTS).
+        "P2P_BASE_URL": os.environ.get("P2P_BASE_URL") or None,
+        "TRUSTED_HOSTS": trusted_hosts(os.environ.get("P2P_BASE_URL")),
         "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
         "P2P_MINIMUM_NOTICE": timedelta(
             minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))
@@ -54,7 +105,6 @@ def from_environment(instance_path: str) -> dict:
         "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
         # Megabytes of slot search answers each process keeps for repeats (0: none).
         "P2P_SLOT_ANSWERS_MB": int(os.environ.get("P2P_SLOT_ANSWERS_MB", "16")),
-        "P2P_BENCHMARK_STATIC_JSON": os.environ.get("P2P_BENCHMARK_STATIC_JSON"),
         # Outgoing email (p2p/notifications): security is "none", "starttls" or "tls".
         "P2P_SMTP_HOST": os.environ.get("P2P_SMTP_HOST", "localhost"),
         "P2P_SMTP_PORT": int(os.environ.get("P2P_SMTP_PORT", "25")),

@@ -6,10 +6,19 @@ class P2PError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        *,
+        reason: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # A stable code for why, where one helps the caller (a time not offered: off_grid,
+        # outside_hours ... as `slots.decision` names them).
+        self.reason = reason
 
 
 class ValidationFailed(P2PError):

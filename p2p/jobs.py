@@ -27,10 +27,14 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from p2p import notifications
 from p2p.clock import now
+from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import Appointment, SchedulerLease
-from p2p.services import transaction
+from p2p.notifications import transport
+from p2p.services.appointments import changes, holds, records
+from p2p.vocabulary import SCHEDULED
 
 log = logging.getLogger(__name__)
 
@@ -45,59 +49,38 @@ _app: Flask | None = None  # the app the scheduler process runs jobs for
 
 
 def deliver_outbox(moment: datetime) -> dict:
-    from p2p import notifications
-
-    return notifications.deliver_due(moment)
+    return notifications.deliver_due(moment, transport.SmtpSettings.from_config(_app.config))
 
 
 def expire_holds(moment: datetime) -> int:
-    from p2p.services import booking
-
-    return booking.sweep_expired_holds(moment)
+    return holds.sweep_expired_holds(moment)
 
 
 def send_reminders(moment: datetime) -> int:
     """Queue the 24-hour and 1-hour reminders that are due. A reminder is due once the
     appointment is that close, if it was booked (or last moved) before that point: a call
     booked for this afternoon gets no "tomorrow" reminder. Dedupe keys make a repeat a no-op."""
-    from p2p.services import messages
-
     queued = 0
     with transaction():
         upcoming = db.session.scalars(
             select(Appointment).where(
-                Appointment.status == "scheduled",
+                Appointment.status == SCHEDULED,
                 Appointment.start_at > moment,
                 Appointment.start_at <= moment + REMINDERS[0][1],
             )
         ).all()
-        for appointment in upcoming:
+        for row in upcoming:
             for kind, before in REMINDERS:
-                due = appointment.start_at - before
-                if due <= moment and appointment.updated_at <= due:
-                    messages.appointment_changed(appointment, kind, moment)
+                due = row.start_at - before
+                if due <= moment and row.updated_at <= due:
+                    records.send(records.value_of(row), kind, moment)
                     queued += 1
     return queued
 
 
 def complete_past(moment: datetime) -> int:
-    """Scheduled appointments whose time has passed become completed (ROADMAP: the call
-    outcome will be recorded on them)."""
-    from p2p.services import booking
-
-    done = 0
-    with transaction():
-        for appointment in db.session.scalars(
-            select(Appointment).where(
-                Appointment.status == "scheduled", Appointment.end_at <= moment
-            )
-        ):
-            before = booking.snapshot(appointment)
-            appointment.status = "completed"
-            appointment.updated_at = moment
-            booking.record(appointment, "completed", "scheduler", moment, before)
-            done += 1
-    return done
+    """Scheduled appointments whose time has passed become completed."""
+    return changes.complete_past(moment)
 
 
 JOBS = {

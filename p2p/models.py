@@ -165,9 +165,10 @@ class Reservation(db.Model):
 
     The one table the no-overlap invariant lives on, in the database itself: an exclusion
     constraint on PostgreSQL, triggers on SQLite (migration 0002). Cancelling an appointment
-    deletes its reservation, which frees the time; an expired hold is deleted before any
-    reservation that needs its time. None lasts longer than `MAX_RESERVATION` (migration
-    0005), so a window's reservations are an index range on (reviewer_id, start_at).
+    deletes its reservation, which frees the time; an expired hold's reservation is deleted
+    before any reservation that needs its time. None lasts longer than `MAX_RESERVATION`
+    (migration 0005), so a window's reservations are an index range on (reviewer_id,
+    start_at).
     """
 
     __tablename__ = "reservations"
@@ -190,12 +191,45 @@ class Reservation(db.Model):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(20))
-    # Holds only: when it frees itself, what it is for, and who holds it.
+    # Holds only: when the time frees itself.
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    case_refs: Mapped[list | None] = mapped_column(JSON)
-    time_zone: Mapped[str | None] = mapped_column(String(64))
-    holder: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+HOLD_ENDINGS = ("booked", "released", "expired")
+
+
+class Hold(db.Model):
+    """A time kept for one caller's booking while the form is filled in (API.md, Holds).
+    Its id is an opaque random string; the time itself is its reservation, deleted when the
+    hold ends. The row stays (with how it ended), so that a booking carrying an expired
+    hold's id goes on as if it had none, while an id never handed out is refused."""
+
+    __tablename__ = "holds"
+    __table_args__ = (
+        CheckConstraint(
+            f"ended IS NULL OR ended IN ({', '.join(repr(e) for e in HOLD_ENDINGS)})",
+            name="ended",
+        ),
+        Index("ix_holds_live_expires", "ended", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewers.reviewer_id"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    case_refs: Mapped[list] = mapped_column(JSON)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended: Mapped[str | None] = mapped_column(String(10))
+
+    reservation: Mapped[Reservation | None] = relationship()
 
 
 class Appointment(db.Model):
@@ -275,16 +309,16 @@ class AppointmentEvent(db.Model):
 
 
 class IdempotencyKey(db.Model):
-    """An `Idempotency-Key` a caller used, with the request it came with and the answer it
-    got: the same key and body answers the same again, never a second booking."""
+    """An `Idempotency-Key` a caller used, with a digest of the request it came with and
+    the appointment it made: the same key and body answers that appointment again, never a
+    second booking."""
 
     __tablename__ = "idempotency_keys"
 
     caller: Mapped[str] = mapped_column(String(100), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int]
-    response: Mapped[dict] = mapped_column(JSON)
+    appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -15,7 +15,7 @@ class P2PApi(Api):
 def init_app(app: Flask) -> None:
     """One Api (and so one OpenAPI description) per app: the blueprints are module-level,
     the spec is not."""
-    from p2p.api import appointments, cases, errors, policies, reviewers, slots
+    from p2p.api import appointments, cases, errors, policies, reviewers, slots, state_rules
 
     api = P2PApi(app)
     api.spec.components.security_scheme(
@@ -24,11 +24,12 @@ def init_app(app: Flask) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (
         policies.blp,
+        state_rules.blp,
         cases.blp,
         reviewers.blp,
         slots.blp,
         appointments.blp,
-        appointments.holds,
+        appointments.holds_blp,
     ):
         api.register_blueprint(blueprint)
     _document_common_errors(api)

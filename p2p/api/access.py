@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from flask import current_app, g, request
 
+from p2p.database import read_only_session
 from p2p.errors import Forbidden, Unauthorized
-from p2p.services import read_only_session
 from p2p.services.api_keys import role_of
 
 # admin may do everything portal may (API.md, Conventions).
@@ -52,7 +52,7 @@ def required_role() -> str:
 
 def reads_only(view: Callable) -> Callable:
     """Mark a view that never writes: its session runs outside a transaction where the
-    database allows it (`services.read_only_session`)."""
+    database allows it (`database.read_only_session`)."""
     setattr(view, READ_ONLY_ATTRIBUTE, True)
     return view
 

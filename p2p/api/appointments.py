@@ -1,13 +1,13 @@
 """Appointments and holds (portal): book, reschedule, cancel, read, history, calendar file."""
 
-import pytz
-from flask import Response, current_app, g
+from flask import Response, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from p2p.api.access import requires
-from p2p.api.common import api_blueprint
+from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
+from p2p.context import scheduling
 from p2p.schemas.appointments import (
     AppointmentListSchema,
     AppointmentQuerySchema,
@@ -15,19 +15,21 @@ from p2p.schemas.appointments import (
     BookingSchema,
     CancelSchema,
     HistorySchema,
+    HoldIdSchema,
     HoldSchema,
     RescheduleSchema,
     StoredHoldSchema,
 )
-from p2p.services import booking, messages
-from p2p.services.appointments import appointment_document
+from p2p.services.appointments import booking, changes, holds, queries, records
 
 blp = api_blueprint(
     "appointments",
     "/api/v1/appointments",
     "Book, reschedule and cancel P2P appointments; their history and calendar file.",
 )
-holds = api_blueprint("holds", "/api/v1/holds", "Keep a time while the booking form is filled in.")
+holds_blp = api_blueprint(
+    "holds", "/api/v1/holds", "Keep a time while the booking form is filled in."
+)
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -42,28 +44,21 @@ class IdempotencyHeaderSchema(Schema):
     )
 
 
-def _json(document: dict, status: int) -> Response:
-    response = current_app.json.response(document)
-    response.status_code = status
-    return response
-
-
 @blp.route("")
 class AppointmentsView(MethodView):
     @requires("portal")
     @blp.arguments(BookingSchema)
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, AppointmentSchema)
-    def post(self, document: dict, headers: dict):
-        response, status = booking.book(document, g.api_caller, now(), headers["key"])
-        return _json(response, status)
+    def post(self, request, headers: dict):
+        appointment, _ = booking.book(request, g.api_caller, now(), scheduling(), headers["key"])
+        return appointment
 
     @requires("portal")
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentListSchema)
     def get(self, query: dict):
-        found = booking.appointments_for_provider(query["npi"])
-        return {"appointments": [appointment_document(a) for a in found]}
+        return {"appointments": queries.appointments_for_provider(query["npi"])}
 
 
 @blp.route("/<appointment_id>")
@@ -71,7 +66,7 @@ class AppointmentView(MethodView):
     @requires("portal")
     @blp.response(200, AppointmentSchema)
     def get(self, appointment_id: str):
-        return appointment_document(booking.get_appointment(appointment_id))
+        return queries.get_appointment(appointment_id)
 
 
 @blp.route("/<appointment_id>/reschedule")
@@ -79,8 +74,8 @@ class RescheduleView(MethodView):
     @requires("portal")
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
-    def post(self, document: dict, appointment_id: str):
-        return _json(booking.reschedule(appointment_id, document, g.api_caller, now()), 200)
+    def post(self, request, appointment_id: str):
+        return changes.reschedule(appointment_id, request, g.api_caller, now(), scheduling())
 
 
 @blp.route("/<appointment_id>/cancel")
@@ -89,7 +84,7 @@ class CancelView(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, document: dict, appointment_id: str):
-        return _json(booking.cancel(appointment_id, document["reason"], g.api_caller, now()), 200)
+        return changes.cancel(appointment_id, document["reason"], g.api_caller, now())
 
 
 @blp.route("/<appointment_id>/history")
@@ -97,7 +92,7 @@ class HistoryView(MethodView):
     @requires("portal")
     @blp.response(200, HistorySchema)
     def get(self, appointment_id: str):
-        return {"appointment_id": appointment_id, "events": booking.history(appointment_id)}
+        return {"appointment_id": appointment_id, "events": queries.history(appointment_id)}
 
 
 @blp.route("/<appointment_id>/calendar.ics")
@@ -105,35 +100,27 @@ class CalendarFileView(MethodView):
     @requires("portal")
     @blp.response(200, description="An iCalendar file (text/calendar).")
     def get(self, appointment_id: str):
-        appointment = booking.get_appointment(appointment_id)
+        appointment = queries.get_appointment(appointment_id)
         return Response(
-            messages.appointment_ics(appointment, now()),
+            records.appointment_ics(appointment, now()),
             mimetype="text/calendar",
             headers={"Content-Disposition": f'attachment; filename="p2p-{appointment.id}.ics"'},
         )
 
 
-@holds.route("")
+@holds_blp.route("")
 class HoldsView(MethodView):
     @requires("portal")
-    @holds.arguments(HoldSchema)
-    @holds.response(201, StoredHoldSchema)
-    def post(self, document: dict):
-        held = booking.hold(document, g.api_caller, now())
-        zone = pytz.timezone(document["time_zone"])  # times as the provider asked for them
-        return {
-            "id": held.id,
-            "reviewer_id": held.reviewer_id,
-            "case_refs": held.case_refs,
-            "start": held.start_at.astimezone(zone),
-            "end": held.end_at.astimezone(zone),
-            "expires_at": held.expires_at,
-        }
+    @holds_blp.arguments(HoldSchema)
+    @holds_blp.response(201, StoredHoldSchema)
+    def post(self, request):
+        return holds.hold(request, g.api_caller, now(), scheduling())
 
 
-@holds.route("/<int:hold_id>")
+@holds_blp.route("/<hold_id>")
 class HoldView(MethodView):
     @requires("portal")
-    @holds.response(204)
-    def delete(self, hold_id: int):
-        booking.release_hold(hold_id, g.api_caller, now())
+    @holds_blp.response(204)
+    def delete(self, hold_id: str):
+        hold_id = validated_path(HoldIdSchema(), hold_id=hold_id)["hold_id"]
+        holds.release_hold(hold_id, g.api_caller, now())

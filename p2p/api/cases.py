@@ -31,8 +31,8 @@ class CaseView(MethodView):
     @blp.alt_response(201, schema=StoredCaseSchema, description="Case created.")
     def put(self, document: dict, case_ref: str):
         case_ref = validated_path(CaseRefSchema(), case_ref=case_ref)["case_ref"]
-        case, created, availability = cases.put_case(case_ref, document, now(), g.api_caller)
-        return cases.case_document(case, availability), 201 if created else 200
+        stored, created = cases.put_case(case_ref, document, now(), g.api_caller)
+        return stored, 201 if created else 200
 
 
 @blp.route("/<case_ref>/p2p-availability")

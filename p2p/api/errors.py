@@ -29,10 +29,14 @@ HTTP_CODES = {
 }
 
 
-def error_body(code: str, message: str, field_errors: dict | None = None) -> dict:
+def error_body(
+    code: str, message: str, field_errors: dict | None = None, reason: str | None = None
+) -> dict:
     detail = {"code": code, "message": message}
     if field_errors:
         detail["fields"] = field_errors
+    if reason:
+        detail["reason"] = reason
     return {"error": detail}
 
 
@@ -69,7 +73,7 @@ def render_http_exception(error: HTTPException):
 
 
 def render_domain_error(error: P2PError):
-    return jsonify(error_body(error.code, error.message, error.fields)), error.status
+    return jsonify(error_body(error.code, error.message, error.fields, error.reason)), error.status
 
 
 def render_unexpected(error: Exception):

@@ -24,7 +24,7 @@ class PolicyView(MethodView):
         path = validated_path(
             PolicyPathSchema(), health_plan=health_plan, line_of_business=line_of_business
         )
-        return policies.get_policy(**path)
+        return policies.policy_document(policies.get_policy(**path))
 
     @requires("admin")
     @blp.arguments(PolicySchema)

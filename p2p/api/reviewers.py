@@ -1,11 +1,11 @@
 """Reviewers (admin): registry, time off, and their appointments."""
 
-from flask import current_app
 from flask.views import MethodView
 
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
+from p2p.context import feed_url
 from p2p.schemas.appointments import AppointmentListSchema, FeedUrlSchema
 from p2p.schemas.reviewers import (
     DateRangeQuerySchema,
@@ -16,7 +16,7 @@ from p2p.schemas.reviewers import (
     TimeOffSchema,
 )
 from p2p.services import reviewers
-from p2p.services.appointments import appointment_document
+from p2p.services.appointments import queries
 
 blp = api_blueprint(
     "reviewers",
@@ -34,7 +34,7 @@ class ReviewerView(MethodView):
     @requires("admin")
     @blp.response(200, StoredReviewerSchema)
     def get(self, reviewer_id: str):
-        return reviewers.get_reviewer(_reviewer_id(reviewer_id))
+        return reviewers.reviewer_details(_reviewer_id(reviewer_id))
 
     @requires("admin")
     @blp.arguments(ReviewerSchema)
@@ -60,10 +60,8 @@ class ReviewerAppointmentsView(MethodView):
     @blp.arguments(DateRangeQuerySchema, location="query")
     @blp.response(200, AppointmentListSchema)
     def get(self, query: dict, reviewer_id: str):
-        _, appointments = reviewers.appointments_of(
-            _reviewer_id(reviewer_id), query["from_"], query["to"], now()
-        )
-        return {"appointments": [appointment_document(a) for a in appointments]}
+        days = queries.reviewer_days(_reviewer_id(reviewer_id), query["from_"], query["to"], now())
+        return {"appointments": days}
 
 
 @blp.route("/<reviewer_id>/calendar-feed")
@@ -72,5 +70,4 @@ class CalendarFeedView(MethodView):
     @blp.response(201, FeedUrlSchema)
     def post(self, reviewer_id: str):
         secret = reviewers.rotate_calendar_feed(_reviewer_id(reviewer_id), now())
-        base = current_app.config["P2P_BASE_URL"].rstrip("/")
-        return {"url": f"{base}/calendar-feeds/{secret}.ics"}
+        return {"url": feed_url(secret)}

@@ -6,9 +6,11 @@ from flask.views import MethodView
 from p2p import slots
 from p2p.api.access import reads_only, requires
 from p2p.api.common import api_blueprint
+from p2p.api.slot_body import result_body
 from p2p.clock import now
+from p2p.context import scheduling, slot_answers
 from p2p.schemas.slots import SlotQuerySchema, SlotSearchSchema
-from p2p.services import slots as slot_service
+from p2p.services import search
 
 blp = api_blueprint("slots", "/api/v1/slots", "Bookable times of trained reviewers.")
 
@@ -25,8 +27,16 @@ class SlotsView(MethodView):
             days=frozenset(slots.DAY_NAMES.index(day) for day in query["days"]),
             hours=frozenset(query["hours"]),
         )
-        body = slot_service.search_body(query["case_refs"], preferences, query["week_of"], now())
-        # Written by slot_documents.result_body (the JSON of result_document, which a test
-        # holds to the schema above; compact even in debug mode), maybe from the search
-        # memo: returned as is, without a second pass over thousands of slots.
+        body = search.search_rendered(
+            query["case_refs"],
+            preferences,
+            query["week_of"],
+            now(),
+            scheduling(),
+            slot_answers(),
+            result_body,
+        )
+        # Written by slot_body.result_body (the JSON of result_document, which a test holds
+        # to the schema above; compact even in debug mode), maybe from the search memo:
+        # returned as is, without a second pass over thousands of slots.
         return current_app.response_class(body, mimetype=current_app.json.mimetype)

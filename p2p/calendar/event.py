@@ -1,7 +1,8 @@
 """One appointment as a calendar entry: what its invitation and the reviewer's feed say.
 
 Only case references and levels of review go in: the member's name and date of birth are
-patient data and never reach a calendar file (this module never reads them).
+patient data, and the appointment value (`p2p.appointments.values`) does not even carry
+them.
 """
 
 from __future__ import annotations
@@ -9,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from p2p import call_details
-
-if TYPE_CHECKING:  # the ORM model is only read, duck-typed: no database here
-    from p2p.models import Appointment
+from p2p.appointments import call_details
+from p2p.appointments.values import Appointment, CaseInCall, ReviewerSummary
+from p2p.vocabulary import CANCELLED
 
 UID_DOMAIN = "p2p-scheduler"
-CANCELLED = "cancelled"
 
 
 # (display name, email or None)
@@ -72,54 +70,43 @@ def appointment_event(
     organizer: Participant | None = None,
     url: str | None = None,
 ) -> CalendarEvent:
-    """The calendar entry of an appointment (a `p2p.models.Appointment`, or anything with
-    its attributes). The reviewer organizes unless `organizer` is given; the requesting
-    provider and the reviewer attend."""
+    """The calendar entry of an appointment. The reviewer organizes unless `organizer` is
+    given; the requesting provider and the reviewer attend."""
     reviewer = appointment.reviewer
     reviewer_participant = (_reviewer_name(reviewer), reviewer.email or None)
-    provider = (
-        appointment.requesting_provider_name,
-        appointment.requesting_provider_email or None,
-    )
+    provider = appointment.requesting_provider
     cancelled = appointment.status == CANCELLED
     return CalendarEvent(
         uid=event_uid(appointment.id),
         sequence=appointment.sequence,
         cancelled=cancelled,
-        start=appointment.start_at,
-        end=appointment.end_at,
+        start=appointment.start,
+        end=appointment.end,
         time_zone=time_zone,
-        summary=_summary(appointment.cases, cancelled),
+        summary=_summary(appointment.in_call, cancelled),
         description=_description(appointment, reviewer_participant[0]),
         organizer=organizer or reviewer_participant,
-        attendees=(provider, reviewer_participant),
+        attendees=((provider.name, provider.email or None), reviewer_participant),
         dtstamp=dtstamp,
         url=url,
     )
 
 
-def _reviewer_name(reviewer: Any) -> str:
+def _reviewer_name(reviewer: ReviewerSummary) -> str:
     return f"{reviewer.name}, {reviewer.credentials}" if reviewer.credentials else reviewer.name
 
 
-def _in_call(links: Sequence[Any]) -> list[Any]:
-    """The cases still discussed; when a case update took every one out, all of them, so
-    that the (then cancelled) entry still says what it was for."""
-    return [link for link in links if link.removed_at is None] or list(links)
+def _case_label(case: CaseInCall) -> str:
+    ref = case.case_ref
+    return f"{ref} ({case.level_of_review})" if case.level_of_review else ref
 
 
-def _case_label(link: Any) -> str:
-    ref = link.case.case_ref
-    return f"{ref} ({link.level_of_review})" if link.level_of_review else ref
-
-
-def _summary(links: Sequence[Any], cancelled: bool) -> str:
-    cases = _in_call(links)
-    levels = {link.level_of_review for link in cases}
+def _summary(cases: Sequence[CaseInCall], cancelled: bool) -> str:
+    levels = {case.level_of_review for case in cases}
     if len(levels) == 1 and None not in levels:
-        what = f"{', '.join(link.case.case_ref for link in cases)} ({levels.pop()})"
+        what = f"{', '.join(case.case_ref for case in cases)} ({levels.pop()})"
     else:
-        what = ", ".join(_case_label(link) for link in cases)
+        what = ", ".join(_case_label(case) for case in cases)
     # Some subscribed calendars ignore STATUS:CANCELLED; the title says it too.
     return f"{'Cancelled: ' if cancelled else ''}P2P consultation: {what}"
 
@@ -127,11 +114,10 @@ def _summary(links: Sequence[Any], cancelled: bool) -> str:
 def _description(appointment: Appointment, reviewer_name: str) -> str:
     lines = [f"Peer-to-peer consultation with {reviewer_name}."]
     lines += call_details.contact_lines(appointment.contact, appointment.performer)
-    lines.append(f"Requesting provider: {appointment.requesting_provider_name}")
-    cases = _in_call(appointment.cases)
-    lines.append("Cases: " + "; ".join(_case_label(link) for link in cases))
-    removed = [link for link in appointment.cases if link.removed_at is not None]
+    lines.append(f"Requesting provider: {appointment.requesting_provider.name}")
+    lines.append("Cases: " + "; ".join(_case_label(case) for case in appointment.in_call))
+    removed = [case for case in appointment.cases if case.removed]
     if removed and len(removed) < len(appointment.cases):
-        refs = ", ".join(link.case.case_ref for link in removed)
+        refs = ", ".join(case.case_ref for case in removed)
         lines.append(f"Removed from this consultation: {refs}")
     return "\n".join(lines)

@@ -5,7 +5,7 @@
 - `enqueue_appointment_emails(appointment, kind, now, ics=..., ics_method=...)`: adds the
   provider's and the reviewer's messages to the caller's transaction (no commit); enqueuing
   the same thing twice adds nothing.
-- `deliver_due(now, limit=50)`: sends what is due over SMTP, each message claimed by one
+- `deliver_due(now, settings, limit=50)`: sends what is due over SMTP, each message claimed by one
   deliverer only, retried with backoff, never deleted. See `delivery` for the at-least-once
   boundary.
 """

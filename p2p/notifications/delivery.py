@@ -35,13 +35,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 
-from flask import current_app
 from sqlalchemy import select, update
 
+from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import OutboxMessage
 from p2p.notifications import mime, transport
-from p2p.services import transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +86,14 @@ _CLAIM_COLUMNS = (
 )
 
 
-def deliver_due(now: datetime, *, limit: int = 50) -> dict[str, int]:
-    """Send up to `limit` messages due at `now`. Runs its own short transactions (call it
-    outside any other). Returns how many were sent, retried later, and failed for good."""
-    config = current_app.config
-    settings = transport.SmtpSettings.from_config(config)
+def deliver_due(
+    now: datetime, settings: transport.SmtpSettings, *, limit: int = 50
+) -> dict[str, int]:
+    """Send up to `limit` messages due at `now` through the server `settings` name. Runs its
+    own short transactions (call it outside any other). Returns how many were sent, retried
+    later, and failed for good."""
     sender = mime.sender_address(settings.mail_from)
-    max_attempts = int(config["P2P_MAIL_MAX_ATTEMPTS"])
+    max_attempts = settings.max_attempts
     context = transport.tls_context(settings)
     lease_until = now + claim_lease(settings.timeout)
     counts = {"sent": 0, "retried": 0, "failed": 0}

@@ -7,14 +7,10 @@ PST"). Member name and date of birth are patient data (ROADMAP: never in emails)
 here reads `Case.member_name` or `Case.member_dob`, and subjects carry only the time.
 """
 
-from typing import TYPE_CHECKING
-
-from p2p import call_details
+from p2p.appointments import call_details
+from p2p.appointments.values import Appointment, CaseInCall
 from p2p.slots import slot_label
 from p2p.vocabulary import CONSULTATIVE_ONLY
-
-if TYPE_CHECKING:
-    from p2p.models import Appointment, AppointmentCase
 
 PROVIDER = "provider"
 REVIEWER = "reviewer"
@@ -71,7 +67,7 @@ _CONSULTATIVE_NOTE = "consultative only: the original decision cannot be changed
 
 
 def appointment_email(
-    appointment: "Appointment", kind: str, recipient_role: str
+    appointment: Appointment, kind: str, recipient_role: str
 ) -> tuple[str, str]:
     """(subject, body_text) of the `kind` email for one side of the appointment."""
     if kind not in KINDS:
@@ -79,7 +75,7 @@ def appointment_email(
     if recipient_role not in RECIPIENT_ROLES:
         raise ValueError(f"Unknown recipient role {recipient_role!r}.")
     zone = appointment.time_zone if recipient_role == PROVIDER else appointment.reviewer.time_zone
-    when = slot_label(appointment.start_at, zone)
+    when = slot_label(appointment.start, zone)
     subject = _SUBJECTS[kind].format(when=when)
 
     lines = [_OPENINGS[recipient_role, kind], ""]
@@ -91,42 +87,41 @@ def appointment_email(
     return subject, "\n".join(lines) + "\n"
 
 
-def _summary(appointment: "Appointment", kind: str, when: str) -> list[str]:
+def _summary(appointment: Appointment, kind: str, when: str) -> list[str]:
     reviewer = appointment.reviewer
-    minutes = int((appointment.end_at - appointment.start_at).total_seconds() // 60)
+    minutes = int((appointment.end - appointment.start).total_seconds() // 60)
     lines = [f"When: {when} ({minutes} minutes)"]
     if kind == "cancelled" and appointment.cancel_reason:
         lines.append(f"Reason: {appointment.cancel_reason}")
     lines += [
         f"Reviewer: {_joined(reviewer.name, reviewer.credentials)}",
-        f"Requesting provider: {appointment.requesting_provider_name} "
-        f"(NPI {appointment.requesting_provider_npi})",
+        f"Requesting provider: {appointment.requesting_provider.name} "
+        f"(NPI {appointment.requesting_provider.npi})",
         f"Appointment: {appointment.id}",
     ]
     return lines
 
 
-def _cases(links: "list[AppointmentCase]") -> list[str]:
-    # Case references and level of review only: the case row also holds the member's name and
-    # date of birth, which are never read here.
-    kept = [link for link in links if link.removed_at is None]
-    removed = [link for link in links if link.removed_at is not None]
+def _cases(cases: tuple[CaseInCall, ...]) -> list[str]:
+    # Case references and level of review only: the appointment value carries no member data.
+    kept = [case for case in cases if not case.removed]
+    removed = [case for case in cases if case.removed]
     lines = []
     if kept:
         lines += ["", "Cases:"]
-        for link in kept:
-            detail = link.level_of_review or "level of review not set"
-            if link.outcome == CONSULTATIVE_ONLY:
+        for case in kept:
+            detail = case.level_of_review or "level of review not set"
+            if case.outcome == CONSULTATIVE_ONLY:
                 detail += f" ({_CONSULTATIVE_NOTE})"
-            lines.append(f"- {link.case.case_ref}: {detail}")
+            lines.append(f"- {case.case_ref}: {detail}")
     if removed:
         lines += ["", "Taken out of this consultation:"]
-        for link in removed:
-            lines.append(f"- {link.case.case_ref}: {link.removed_reason or 'no reason given'}")
+        for case in removed:
+            lines.append(f"- {case.case_ref}: {case.removed_reason or 'no reason given'}")
     return lines
 
 
-def _call(appointment: "Appointment", recipient_role: str) -> list[str]:
+def _call(appointment: Appointment, recipient_role: str) -> list[str]:
     heading = "The reviewer will call:" if recipient_role == PROVIDER else "Call the provider at:"
     return ["", heading, *call_details.contact_lines(appointment.contact, appointment.performer)]
 

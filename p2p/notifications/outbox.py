@@ -8,28 +8,25 @@ leaves one row and neither transaction fails.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from p2p.appointments.values import Appointment
 from p2p.extensions import db
 from p2p.models import OutboxMessage
 from p2p.notifications.emails import PROVIDER, REVIEWER, appointment_email
-
-if TYPE_CHECKING:
-    from p2p.models import Appointment
 
 CALENDAR_METHODS = ("REQUEST", "CANCEL")
 ASKED_AGAIN = ("reminder_24h", "reminder_1h")
 
 
-def dedupe_key(appointment: "Appointment", kind: str, recipient: str) -> str:
+def dedupe_key(appointment: Appointment, kind: str, recipient: str) -> str:
     return f"{appointment.id}:{appointment.sequence}:{kind}:{recipient}"
 
 
 def enqueue_appointment_emails(
-    appointment: "Appointment",
+    appointment: Appointment,
     kind: str,
     now: datetime,
     *,
@@ -40,7 +37,7 @@ def enqueue_appointment_emails(
     reviewer has an email address, due at `now`. Returns the ids of the messages this call
     added (none when they were queued before). Does not commit."""
     method = _calendar_method(ics, ics_method)
-    recipients = [(PROVIDER, appointment.requesting_provider_email)]
+    recipients = [(PROVIDER, appointment.requesting_provider.email)]
     if appointment.reviewer.email:
         recipients.append((REVIEWER, appointment.reviewer.email))
 

@@ -28,6 +28,7 @@ class SmtpSettings:
     password: str | None
     mail_from: str
     timeout: float
+    max_attempts: int = 8  # tries before a message is marked failed
 
     @classmethod
     def from_config(cls, config) -> "SmtpSettings":
@@ -39,6 +40,7 @@ class SmtpSettings:
             password=config.get("P2P_SMTP_PASSWORD") or None,
             mail_from=config["P2P_MAIL_FROM"],
             timeout=float(config["P2P_SMTP_TIMEOUT"]),
+            max_attempts=int(config["P2P_MAIL_MAX_ATTEMPTS"]),
         )
         if settings.security not in SECURITY_MODES:
             raise ValueError(

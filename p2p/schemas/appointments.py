@@ -1,16 +1,27 @@
 """Appointments (API.md, Appointments): what the portal sends to book, and what it gets back."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
+from p2p.appointments.requests import BookingRequest, HoldRequest, RescheduleRequest
+from p2p.appointments.values import CallNotes, Contact, Performer, RequestingProvider
+from p2p.context import ics_url
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import Day, Instant, Npi, TimeZone, text
+from p2p.schemas.fields import Day, Instant, Npi, ProviderTime, TimeZone, text
 from p2p.schemas.reviewers import REVIEWER_ID
-from p2p.vocabulary import APPOINTMENT_STATUSES, PERFORMER_KINDS, REQUESTING_PROVIDER
+from p2p.vocabulary import APPOINTMENT_STATUSES, OUTCOMES, PERFORMER_KINDS, REQUESTING_PROVIDER
 
 PHONE = validate.Regexp(
     r"^[0-9()+.\- ]{7,25}$", error="A phone number: digits, spaces, ( ) + - . (7 to 25)."
 )
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+HOLD_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Not a hold id.")
 EXTENSION = validate.Regexp(r"^[0-9]{1,10}$", error="Up to 10 digits.")
 
 
@@ -18,12 +29,12 @@ class ReviewerSummarySchema(Schema):
     reviewer_id = fields.String()
     name = fields.String()
     credentials = fields.String()
-    time_zone = fields.String()
+    time_zone = fields.String(metadata={"description": "The reviewer's own zone."})
 
 
 class AppointmentCaseSchema(Schema):
     case_ref = fields.String()
-    outcome = fields.String()
+    outcome = fields.String(metadata={"enum": list(OUTCOMES)})
     level_of_review = fields.String(allow_none=True)
     removed = fields.Boolean(
         metadata={"description": "True when a case update took the case out of the call."}
@@ -37,23 +48,56 @@ class RequestingProviderOutSchema(Schema):
     email = fields.String()
 
 
+class ContactOutSchema(Schema):
+    name = fields.String()
+    location = fields.String()
+    phone = fields.String()
+    phone_ext = fields.String(allow_none=True)
+    alt_phone = fields.String(allow_none=True)
+    alt_phone_ext = fields.String(allow_none=True)
+    instructions = fields.String()
+
+
+class PerformerOutSchema(Schema):
+    kind = fields.String(metadata={"enum": list(PERFORMER_KINDS)})
+    name = fields.String(allow_none=True)
+    credential = fields.String(allow_none=True)
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+
+
+class CallNotesOutSchema(Schema):
+    alt_rec_declined = fields.Boolean()
+    procedure_performed = fields.Boolean()
+    procedure_performed_on = fields.Date(allow_none=True)
+    md_specialty_match_requested = fields.Boolean()
+    appeal_lor_attestation = fields.Boolean()
+    oh_member_consent = fields.Boolean()
+    tx_license_waived = fields.Boolean()
+    tx_specialty_waived = fields.Boolean()
+
+
 class AppointmentSchema(Schema):
     """An appointment as the API returns it. Times carry the provider's zone's offset."""
 
     id = fields.String()
     status = fields.String(metadata={"enum": list(APPOINTMENT_STATUSES)})
-    start = fields.DateTime()
-    end = fields.DateTime()
+    start = ProviderTime()
+    end = ProviderTime()
     label = fields.String(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
     time_zone = fields.String()
     reviewer = fields.Nested(ReviewerSummarySchema)
     cases = fields.List(fields.Nested(AppointmentCaseSchema))
     sequence = fields.Integer()
-    ics_url = fields.String()
+    ics_url = fields.Function(
+        lambda appointment: ics_url(appointment.id),
+        metadata={"description": "The appointment's calendar file (text/calendar)."},
+    )
     requesting_provider = fields.Nested(RequestingProviderOutSchema)
-    contact = fields.Dict()
-    performer = fields.Dict()
-    call_notes = fields.Dict()
+    contact = fields.Nested(ContactOutSchema)
+    performer = fields.Nested(PerformerOutSchema)
+    call_notes = fields.Nested(CallNotesOutSchema)
     acknowledge_consultative_only = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -73,6 +117,10 @@ class RequestingProviderSchema(Schema):
     name = text(200)
     email = fields.Email(required=True, validate=validate.Length(max=254))
 
+    @post_load
+    def _value(self, data: dict, **_) -> RequestingProvider:
+        return RequestingProvider(**data)
+
 
 class ContactSchema(Schema):
     name = text(200)
@@ -86,6 +134,10 @@ class ContactSchema(Schema):
         validate=validate.Length(max=500),
         metadata={"example": "Select option 4, ask for Dr. Doe"},
     )
+
+    @post_load
+    def _value(self, data: dict, **_) -> Contact:
+        return Contact(**data)
 
 
 class PerformerSchema(Schema):
@@ -110,6 +162,10 @@ class PerformerSchema(Schema):
         if missing:
             raise ValidationError(missing)
 
+    @post_load
+    def _value(self, data: dict, **_) -> Performer:
+        return Performer(**data)
+
 
 class CallNotesSchema(Schema):
     alt_rec_declined = fields.Boolean(load_default=False)
@@ -132,6 +188,10 @@ class CallNotesSchema(Schema):
                 field_name="procedure_performed_on",
             )
 
+    @post_load
+    def _value(self, data: dict, **_) -> CallNotes:
+        return CallNotes(**data)
+
 
 class CallNotesChangeSchema(Schema):
     """Rescheduling: only the notes sent change; the others stay as they were booked."""
@@ -146,11 +206,8 @@ class CallNotesChangeSchema(Schema):
     tx_specialty_waived = fields.Boolean()
 
 
-_CALL_NOTES = CallNotesSchema()
-
-
-def _call_notes_default() -> dict:
-    return _CALL_NOTES.load({})
+def _call_notes_default() -> CallNotes:
+    return CallNotes()
 
 
 class BookingSchema(Schema):
@@ -167,14 +224,21 @@ class BookingSchema(Schema):
     performer = fields.Nested(PerformerSchema, required=True)
     call_notes = fields.Nested(CallNotesSchema, load_default=_call_notes_default)
     acknowledge_consultative_only = fields.Boolean(load_default=False)
-    hold_id = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, MAX_ID)
+    hold_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=HOLD_ID,
+        metadata={"description": "The id of the caller's hold on this time (POST /holds)."},
     )
 
     @validates("case_refs")
     def _distinct(self, value: list[str], **_):
         if len(set(value)) != len(value):
             raise ValidationError("A case appears twice.")
+
+    @post_load
+    def _value(self, data: dict, **_) -> BookingRequest:
+        return BookingRequest(**{**data, "case_refs": tuple(data["case_refs"])})
 
 
 class RescheduleSchema(Schema):
@@ -184,10 +248,12 @@ class RescheduleSchema(Schema):
     start = Instant(required=True)
     reviewer_id = fields.String(load_default=None, allow_none=True, validate=REVIEWER_ID)
     acknowledge_consultative_only = fields.Boolean(load_default=False)
-    call_notes = fields.Nested(CallNotesChangeSchema, load_default=None, allow_none=True)
-    hold_id = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, MAX_ID)
-    )
+    call_notes = fields.Nested(CallNotesChangeSchema, load_default=dict, allow_none=True)
+    hold_id = fields.String(load_default=None, allow_none=True, validate=HOLD_ID)
+
+    @post_load
+    def _value(self, data: dict, **_) -> RescheduleRequest:
+        return RescheduleRequest(**{**data, "call_notes": data["call_notes"] or {}})
 
 
 class CancelSchema(Schema):
@@ -208,14 +274,31 @@ class HoldSchema(Schema):
     start = Instant(required=True)
     time_zone = TimeZone(required=True)
 
+    @validates("case_refs")
+    def _distinct(self, value: list[str], **_):
+        if len(set(value)) != len(value):
+            raise ValidationError("A case appears twice.")
+
+    @post_load
+    def _value(self, data: dict, **_) -> HoldRequest:
+        return HoldRequest(**{**data, "case_refs": tuple(data["case_refs"])})
+
 
 class StoredHoldSchema(Schema):
-    id = fields.Integer()
+    id = fields.String(metadata={"description": "Opaque; only the caller that holds it uses it."})
     reviewer_id = fields.String()
     case_refs = fields.List(fields.String())
-    start = fields.DateTime()
-    end = fields.DateTime()
+    start = ProviderTime()
+    end = ProviderTime()
     expires_at = fields.DateTime()
+    required_call_notes = fields.List(
+        fields.String(),
+        metadata={"description": "The call notes a booking of this time must carry."},
+    )
+
+
+class HoldIdSchema(Schema):
+    hold_id = fields.String(required=True, validate=HOLD_ID)
 
 
 class HistoryEventSchema(Schema):

@@ -12,6 +12,13 @@ class ErrorDetailSchema(Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Problems per field, keyed by the field's dotted path."},
     )
+    reason = fields.String(
+        metadata={
+            "description": "Why, as a stable code, where it helps: for a time not offered "
+            "one of not_trained, off_grid, inside_minimum_notice, outside_hours, too_long, "
+            "time_off."
+        }
+    )
 
 
 class ErrorSchema(Schema):

@@ -4,6 +4,9 @@ import re
 
 import pytz
 from marshmallow import ValidationError, fields, validate
+from webargs.fields import DelimitedList
+
+from p2p.time_zones import in_zone
 
 # The 50 states, DC and the territories with Medicaid programs.
 US_STATES = frozenset(
@@ -122,3 +125,32 @@ def slug(**kwargs) -> fields.String:
         validate=validate.Regexp(SLUG, error="Use lowercase letters, digits and dashes."),
         **kwargs,
     )
+
+
+class ProviderTime(fields.DateTime):
+    """An instant written with the offset of the zone its object names in `zone_attribute`
+    (an appointment's times in the provider's zone, as the provider asked for them)."""
+
+    def __init__(self, zone_attribute: str = "time_zone", **kwargs):
+        super().__init__(**kwargs)
+        self.zone_attribute = zone_attribute
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        zone_name = getattr(obj, self.zone_attribute, None) or obj[self.zone_attribute]
+        return super()._serialize(in_zone(value, zone_name), attr, obj, **kwargs)
+
+
+class RepeatableList(DelimitedList):
+    """A query parameter holding a list, written either comma-separated (`a=1,2`) or
+    repeated (`a=1&a=2`), or both: every value is taken, never only the first."""
+
+    is_multiple = True
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list | tuple):
+            if not all(isinstance(part, str) for part in value):
+                raise self.make_error("invalid")
+            value = self.delimiter.join(part for part in value if part)
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -49,11 +49,40 @@ class PolicyFileEntrySchema(PolicySchema):
     line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
 
 
-class StateRuleSchema(Schema):
+class StateRuleBodySchema(Schema):
+    """The body of `PUT /api/v1/state-rules/{state}`."""
+
+    requires_state_license = fields.Boolean(
+        required=True,
+        metadata={"description": "The reviewer must hold a licence in the member's state."},
+    )
+    requires_same_specialty = fields.Boolean(
+        required=True,
+        metadata={"description": "The reviewer must share every case's specialty."},
+    )
+    requires_member_consent = fields.Boolean(
+        required=True,
+        metadata={"description": "The booking must record the member's consent."},
+    )
+
+
+class StateRuleSchema(StateRuleBodySchema):
+    """A state rule in a policy file."""
+
     state = UsState(required=True)
-    requires_state_license = fields.Boolean(required=True)
-    requires_same_specialty = fields.Boolean(required=True)
-    requires_member_consent = fields.Boolean(required=True)
+
+
+class StateRulePathSchema(Schema):
+    state = UsState(required=True)
+
+
+class StoredStateRuleSchema(StateRuleSchema):
+    source = fields.String(metadata={"description": "Who set it: a migration, a file, a key."})
+    updated_at = fields.DateTime()
+
+
+class StateRuleListSchema(Schema):
+    state_rules = fields.List(fields.Nested(StoredStateRuleSchema))
 
 
 class PolicyFileSchema(Schema):

@@ -89,8 +89,8 @@ class TimeOffSchema(Schema):
 class StoredTimeOffSchema(Schema):
     id = fields.Integer()
     reviewer_id = fields.String()
-    start = fields.DateTime(attribute="start_at")
-    end = fields.DateTime(attribute="end_at")
+    start = fields.DateTime()
+    end = fields.DateTime()
     reason = fields.String()
 
 

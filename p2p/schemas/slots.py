@@ -1,21 +1,23 @@
 """Slot search (API.md, Slots): the query, and the week of slots it answers with."""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
-from webargs.fields import DelimitedList
 
 from p2p import slots
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import Day, TimeZone
+from p2p.schemas.fields import Day, RepeatableList, TimeZone
 
 MAX_CASES = 10
 
 
 class SlotQuerySchema(Schema):
-    case_refs = DelimitedList(
+    case_refs = RepeatableList(
         fields.String(validate=CASE_REF),
         required=True,
         validate=validate.Length(min=1, max=MAX_CASES),
-        metadata={"description": "Comma-separated case references, e.g. A1,A2."},
+        metadata={
+            "description": "Case references, comma-separated (A1,A2) or repeated "
+            "(case_refs=A1&case_refs=A2)."
+        },
     )
     time_zone = TimeZone(required=True, metadata={"description": "The provider's zone."})
     week_of = Day(
@@ -25,13 +27,13 @@ class SlotQuerySchema(Schema):
             "default: the current week."
         },
     )
-    days = DelimitedList(
+    days = RepeatableList(
         fields.String(validate=validate.OneOf(slots.DAY_NAMES)),
         load_default=lambda: ["mon", "tue", "wed", "thu", "fri"],
         validate=validate.Length(min=1, max=7),
         metadata={"description": "Preferred days; default mon,tue,wed,thu,fri."},
     )
-    hours = DelimitedList(
+    hours = RepeatableList(
         fields.Integer(strict=False, validate=validate.Range(min=0, max=23)),
         load_default=lambda: list(range(7, 19)),
         validate=validate.Length(min=1, max=24),
@@ -83,6 +85,13 @@ class ReviewerSlotsSchema(Schema):
         metadata={
             "description": "A member state's rule (e.g. TX licence or same specialty) "
             "is not met: booking needs the matching call note."
+        },
+    )
+    required_call_notes = fields.List(
+        fields.String(),
+        metadata={
+            "description": "The call notes a booking of this reviewer must carry (e.g. "
+            "tx_license_waived, oh_member_consent)."
         },
     )
     slots = fields.List(fields.Nested(SlotSchema))

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from p2p.database import transaction
 from p2p.errors import Conflict, NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import API_ROLES, ApiKey
-from p2p.services import reference, transaction
+from p2p.services import reference
 
 KEY_PREFIX = "p2p_"
 

@@ -8,10 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from p2p import eligibility
+from p2p.database import transaction
 from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import Case
-from p2p.services import policies, transaction
+from p2p.services import policies
+from p2p.services.appointments.reconcile import reconcile_case
+from p2p.services.scheduling import facts
 
 UNKNOWN_CASE = "No case matches this reference and date of birth."
 
@@ -38,19 +41,6 @@ _FLAT = (
 )
 
 
-def facts(case: Case) -> eligibility.CaseFacts:
-    return eligibility.CaseFacts(
-        status=case.status,
-        line_of_business=case.line_of_business,
-        determination_at=case.determination_at,
-        info_due_at=case.info_due_at,
-        additional_info_received=case.additional_info_received,
-        appeal_filed=case.appeal_filed,
-        reconsideration_completed=case.reconsideration_completed,
-        service_rendered=case.service_rendered,
-    )
-
-
 def find_case(case_ref: str) -> Case | None:
     return db.session.scalar(select(Case).where(Case.case_ref == case_ref))
 
@@ -60,8 +50,11 @@ def decide(case: Case, at: datetime) -> eligibility.Availability:
     return eligibility.decide(facts(case), policies.to_domain(policy), at)
 
 
-def put_case(case_ref: str, document: dict, now: datetime, actor: str = "portal"):
-    """Create or replace a case; answer (case, created, availability now)."""
+def put_case(
+    case_ref: str, document: dict, now: datetime, actor: str = "portal"
+) -> tuple[dict, bool]:
+    """Create or replace a case; answer (the stored case with its availability now, as
+    plain values; whether it was created)."""
     with transaction():
         if policies.find_policy(document["health_plan"], document["line_of_business"]) is None:
             missing = f"{document['health_plan']}/{document['line_of_business']}"
@@ -86,10 +79,9 @@ def put_case(case_ref: str, document: dict, now: datetime, actor: str = "portal"
         case.updated_at = now
         availability = decide(case, now)
         if not created:
-            from p2p.services import booking
-
-            booking.reconcile_case(case, actor, now)
-    return case, created, availability
+            reconcile_case(case, actor, now)
+        stored = case_document(case, availability)
+    return stored, created
 
 
 def case_document(case: Case, availability: eligibility.Availability) -> dict:

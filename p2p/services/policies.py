@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from p2p import eligibility
+from p2p.database import transaction
 from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import Policy, StateRule
-from p2p.services import transaction
 
 OPTIONS = ("reconsideration", "first_level_appeal", "second_level_appeal")
 
@@ -40,6 +42,18 @@ def to_domain(row: Policy) -> eligibility.Policy:
 
 def find_policy(health_plan: str, line_of_business: str) -> Policy | None:
     return db.session.get(Policy, (health_plan, line_of_business))
+
+
+def policy_document(policy: Policy) -> dict:
+    """A stored policy as plain values (API.md, Policies)."""
+    return {
+        "health_plan": policy.health_plan,
+        "line_of_business": policy.line_of_business,
+        "deadline_time_zone": policy.deadline_time_zone,
+        **{option: getattr(policy, option) for option in OPTIONS},
+        "source": policy.source,
+        "updated_at": policy.updated_at,
+    }
 
 
 def get_policy(health_plan: str, line_of_business: str) -> Policy:
@@ -77,10 +91,58 @@ def _check_consistency(policy: Policy) -> None:
 
 def put_policy(
     health_plan: str, line_of_business: str, document: dict, source: str, now: datetime
-) -> tuple[Policy, bool]:
+) -> tuple[dict, bool]:
     with transaction():
         policy, created = _store_policy(health_plan, line_of_business, document, source, now)
-    return policy, created
+        stored = policy_document(policy)
+    return stored, created
+
+
+# State rules (API.md, State rules) -------------------------------------------------------------
+
+RULE_FIELDS = ("requires_state_license", "requires_same_specialty", "requires_member_consent")
+
+
+def state_rule_document(rule: StateRule) -> dict:
+    return {
+        "state": rule.state,
+        **{name: getattr(rule, name) for name in RULE_FIELDS},
+        "source": rule.source,
+        "updated_at": rule.updated_at,
+    }
+
+
+def _store_rule(state: str, document: dict, source: str, now: datetime) -> tuple[StateRule, bool]:
+    rule = db.session.get(StateRule, state)
+    created = rule is None
+    if created:
+        rule = StateRule(state=state)
+        db.session.add(rule)
+    for name in RULE_FIELDS:
+        setattr(rule, name, document[name])
+    rule.source, rule.updated_at = source[:100], now
+    return rule, created
+
+
+def put_state_rule(state: str, document: dict, source: str, now: datetime) -> tuple[dict, bool]:
+    """What a member's state requires of the reviewer or the booking; seen by the next
+    search and booking in every process (the rules' version is redrawn by the database)."""
+    with transaction():
+        rule, created = _store_rule(state, document, source, now)
+        stored = state_rule_document(rule)
+    return stored, created
+
+
+def get_state_rule(state: str) -> dict:
+    rule = db.session.get(StateRule, state)
+    if rule is None:
+        raise NotFound(f"No state rule for {state}.")
+    return state_rule_document(rule)
+
+
+def list_state_rules() -> list[dict]:
+    rules = db.session.scalars(select(StateRule).order_by(StateRule.state))
+    return [state_rule_document(rule) for rule in rules]
 
 
 def load_policy_file(document: dict, now: datetime) -> dict[str, int]:
@@ -94,14 +156,6 @@ def load_policy_file(document: dict, now: datetime) -> dict[str, int]:
             )
             counts["policies_created" if created else "policies_updated"] += 1
         for entry in document["state_rules"]:
-            rule = db.session.get(StateRule, entry["state"]) or StateRule(state=entry["state"])
-            for name in (
-                "requires_state_license",
-                "requires_same_specialty",
-                "requires_member_consent",
-            ):
-                setattr(rule, name, entry[name])
-            rule.source, rule.updated_at = source, now
-            db.session.add(rule)
+            _store_rule(entry["state"], entry, source, now)
             counts["state_rules"] += 1
     return counts

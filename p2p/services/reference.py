@@ -25,12 +25,11 @@ that changes reference data sees its own change.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
@@ -65,36 +64,13 @@ class Registry:
 
 
 @dataclass(frozen=True)
-class StateRequirement:
-    """A state rule as plain data (the `StateRule` row's fields)."""
-
-    state: str
-    requires_state_license: bool
-    requires_same_specialty: bool
-    requires_member_consent: bool
-
-
-@dataclass(frozen=True)
 class PolicyBook:
     """The eligibility engine's policy per (health plan, line of business), and the state
     rules, both as the domain code takes them."""
 
     version: int | None
     policies: dict[tuple[str, str], eligibility.Policy]
-    state_rules: tuple[StateRequirement, ...]
-
-    @property
-    def slot_rules(self) -> tuple[slots.StateRule, ...]:
-        return slot_rules(self.state_rules)
-
-
-@lru_cache(maxsize=64)
-def slot_rules(rules: tuple[StateRequirement, ...]) -> tuple[slots.StateRule, ...]:
-    """The slot engine's part of the state rules."""
-    return tuple(
-        slots.StateRule(rule.state, rule.requires_state_license, rule.requires_same_specialty)
-        for rule in rules
-    )
+    state_rules: tuple[slots.StateRule, ...]
 
 
 @dataclass(frozen=True)
@@ -147,7 +123,7 @@ def _load_policies(version: int | None) -> PolicyBook:
             for row in db.session.scalars(select(Policy).execution_options(populate_existing=True))
         },
         tuple(
-            StateRequirement(
+            slots.StateRule(
                 rule.state,
                 rule.requires_state_license,
                 rule.requires_same_specialty,
@@ -179,10 +155,13 @@ _LOADERS = {REVIEWERS: _load_registry, POLICIES: _load_policies, API_KEYS: _load
 _VERSIONS_READ = "p2p_reference_versions"
 
 
+_COPIES: weakref.WeakKeyDictionary[Engine, dict] = weakref.WeakKeyDictionary()
+
+
 def _copies() -> dict[str, Registry | PolicyBook | KeyRing]:
-    """This app's copies (an app is one database). A plain dict: replacing an entry is
-    atomic, and two threads reloading at once only repeat each other's work."""
-    return current_app.extensions.setdefault("p2p_reference", {})
+    """The copies of this app's database (one per engine). A plain dict: replacing an entry
+    is atomic, and two threads reloading at once only repeat each other's work."""
+    return _COPIES.setdefault(db.engine, {})
 
 
 def _versions() -> dict[str, int]:

@@ -16,9 +16,27 @@ do not move anyone: they say which reviewers need the provider's acknowledgement
 
 from collections.abc import Iterable
 
-from p2p.slots.results import Match, RuleBreach
+from p2p.slots.results import Match, NoteNeeded, RuleBreach
 from p2p.slots.values import CaseNeed, Reviewer, StateRule
-from p2p.vocabulary import SAME_SPECIALTY, STATE_LICENSE
+from p2p.vocabulary import (
+    OH_MEMBER_CONSENT,
+    SAME_SPECIALTY,
+    STATE_LICENSE,
+    TX_LICENSE_WAIVED,
+    TX_SPECIALTY_WAIVED,
+)
+
+MEMBER_CONSENT = "member_consent"
+# Which call note answers which unmet requirement. The seeds' notes: "TX licensed physician -
+# caller is aware P2P does not meet SSL (state licensed) match and wants to proceed per
+# same-specialty match" (a missing licence), and "TX licensed same specialty - caller is
+# aware P2P does not meet TX SSL/specialty match and wants to proceed" (either or both);
+# "OH State Regulation: Member Consent obtained".
+NOTES_FOR = {
+    STATE_LICENSE: (TX_LICENSE_WAIVED, (TX_LICENSE_WAIVED, TX_SPECIALTY_WAIVED)),
+    SAME_SPECIALTY: (TX_SPECIALTY_WAIVED, (TX_SPECIALTY_WAIVED,)),
+    MEMBER_CONSENT: (OH_MEMBER_CONSENT, (OH_MEMBER_CONSENT,)),
+}
 
 PRIORITY_LABELS = {
     1: "1st Priority by Skill",
@@ -47,6 +65,12 @@ class Qualification:
         self._ruled = [
             (case, rules[case.member_state]) for case in cases if case.member_state in rules
         ]
+        # Consent is asked of the booking, whoever the reviewer: one note per case.
+        self._consents = tuple(
+            _note(MEMBER_CONSENT, case.case_ref, rule.state)
+            for case, rule in self._ruled
+            if rule.requires_member_consent
+        )
 
     def trained(self, reviewer: Reviewer) -> bool:
         return reviewer.active and self.case_types <= reviewer.case_types
@@ -65,6 +89,20 @@ class Qualification:
             if rule.requires_same_specialty and case.specialty not in reviewer.specialties:
                 breaches.append(RuleBreach(case.case_ref, rule.state, SAME_SPECIALTY))
         return tuple(breaches)
+
+    def notes_needed(
+        self, reviewer: Reviewer, breaches: tuple[RuleBreach, ...] | None = None
+    ) -> tuple[NoteNeeded, ...]:
+        """The call notes a booking of this reviewer must carry, in case order."""
+        if breaches is None:
+            breaches = self.breaches(reviewer)
+        found = [_note(b.requirement, b.case_ref, b.state) for b in breaches]
+        return (*found, *self._consents)
+
+
+def _note(requirement: str, case_ref: str, state: str) -> NoteNeeded:
+    note, accepted = NOTES_FOR[requirement]
+    return NoteNeeded(note, accepted, case_ref, state, requirement)
 
 
 def is_trained(reviewer: Reviewer, case_types: Iterable[str]) -> bool:

@@ -36,6 +36,20 @@ class RuleBreach:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteNeeded:
+    """A call note a booking must carry (the seeds' check boxes [001][004]): a member
+    state's rule this reviewer does not meet, or the member's consent that the state asks
+    for. `note` is the call note the provider checks; any of `accepted` satisfies it (the
+    "TX licensed same specialty" note covers a missing licence too)."""
+
+    note: str
+    accepted: tuple[str, ...]
+    case_ref: str
+    state: str
+    requirement: str  # state_license, same_specialty or member_consent
+
+
+@dataclass(frozen=True, slots=True)
 class Slot:
     """A bookable start. `consultative_only_case_refs`: the outcome-changing cases whose
     window has closed by `start` (a slot at or after `valid_until` is consultative only)."""
@@ -52,6 +66,7 @@ class ReviewerSlots:
     match: Match
     rule_breaches: tuple[RuleBreach, ...]
     slots: tuple[Slot, ...]
+    notes_needed: tuple[NoteNeeded, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +117,7 @@ class Offer:
     match: Match
     rule_breaches: tuple[RuleBreach, ...]
     slot: Slot
+    notes_needed: tuple[NoteNeeded, ...] = ()
 
     @property
     def match_acknowledgement_required(self) -> bool:

@@ -156,6 +156,11 @@ class Reviewer:
         return SpanSet(chain(self.busy_spans, _seconds(self.time_off), self.time_off_seconds))
 
     @cached_property
+    def time_off_spans(self) -> SpanSet:
+        """Time off only."""
+        return SpanSet(chain(_seconds(self.time_off), self.time_off_seconds))
+
+    @cached_property
     def busy_spans(self) -> SpanSet:
         """Busy only (appointments and holds): the load the fair order spreads."""
         return SpanSet(chain(_seconds(self.busy), self.busy_seconds))
@@ -188,16 +193,22 @@ class CaseNeed:
 
 @dataclass(frozen=True, slots=True)
 class StateRule:
-    """What a member's state requires of the reviewer (data; TX requires both)."""
+    """What a member's state requires of the reviewer, or of the booking (data, shipped in
+    the migrations: TX a licence and the same specialty, OH the member's consent)."""
 
     state: str
     requires_state_license: bool
     requires_same_specialty: bool
+    requires_member_consent: bool = False
 
 
-# The seeds' call notes and Texas Insurance Code §4201.456 (DOMAIN.md): a starting point
-# for the data, not a rule the engine applies on its own.
-DEFAULT_STATE_RULES = (StateRule("TX", requires_state_license=True, requires_same_specialty=True),)
+# The seeds' call notes and Texas Insurance Code §4201.456 (DOMAIN.md); every database has
+# these from its migrations (API.md, State rules).
+DEFAULT_STATE_RULES = (
+    StateRule("OH", requires_state_license=False, requires_same_specialty=False,
+              requires_member_consent=True),
+    StateRule("TX", requires_state_license=True, requires_same_specialty=True),
+)
 
 
 @dataclass(frozen=True, slots=True)

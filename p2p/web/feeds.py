@@ -4,7 +4,7 @@ from flask import Blueprint, Response
 
 from p2p import calendar
 from p2p.clock import now
-from p2p.services import reviewers
+from p2p.services.appointments import queries
 
 bp = Blueprint("feeds", __name__)
 
@@ -12,7 +12,7 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/calendar-feeds/<secret>.ics")
 def reviewer_feed(secret: str):
     moment = now()
-    reviewer, appointments = reviewers.feed_appointments(secret, moment)
+    reviewer, appointments = queries.feed(secret, moment)
     events = [
         calendar.appointment_event(a, time_zone=reviewer.time_zone, dtstamp=moment)
         for a in appointments

@@ -16,16 +16,18 @@ import pytz
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
+from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import Appointment, AppointmentCase, Case, OutboxMessage, Reservation, Reviewer
 from p2p.notifications import (
     KINDS,
+    SmtpSettings,
     appointment_email,
     deliver_due,
     enqueue_appointment_emails,
     retry_delay,
 )
-from p2p.services import transaction
+from p2p.services.appointments.records import value_of
 from tests.conftest import FIXED_NOW
 from tests.integration.smtp_server import Received, Recorder, free_port, smtp_server
 
@@ -189,12 +191,12 @@ def invitation(method: str = "REQUEST", sequence: int = 0) -> str:
 def enqueue(app, appointment_id: str, kind: str, now=FIXED_NOW, **calendar) -> list[int]:
     with app.app_context(), transaction():
         appointment = db.session.get(Appointment, appointment_id)
-        return enqueue_appointment_emails(appointment, kind, now, **calendar)
+        return enqueue_appointment_emails(value_of(appointment), kind, now, **calendar)
 
 
 def deliver(app, now=FIXED_NOW, **options) -> dict:
     with app.app_context():
-        return deliver_due(now, **options)
+        return deliver_due(now, SmtpSettings.from_config(app.config), **options)
 
 
 def outbox(app) -> list[OutboxMessage]:
@@ -274,8 +276,8 @@ def _transient_appointment(**changes) -> Appointment:
 
 def test_each_side_reads_the_time_in_its_own_zone():
     appointment = _transient_appointment()
-    provider_subject, provider_body = appointment_email(appointment, "booked", "provider")
-    reviewer_subject, reviewer_body = appointment_email(appointment, "booked", "reviewer")
+    provider_subject, provider_body = appointment_email(value_of(appointment), "booked", "provider")
+    reviewer_subject, reviewer_body = appointment_email(value_of(appointment), "booked", "reviewer")
     assert provider_subject == "P2P consultation booked: Wed 11/25/26 9:00 am PST"
     assert reviewer_subject == "P2P consultation booked: Wed 11/25/26 12:00 pm EST"
     assert "When: Wed 11/25/26 9:00 am PST (30 minutes)" in provider_body
@@ -297,17 +299,17 @@ def test_summer_time_is_labelled_as_such():
     appointment = _transient_appointment()
     appointment.start_at = pytz.utc.localize(datetime(2026, 7, 1, 16, 0))
     appointment.end_at = appointment.start_at + timedelta(minutes=15)
-    assert appointment_email(appointment, "reminder_1h", "provider")[0] == (
+    assert appointment_email(value_of(appointment), "reminder_1h", "provider")[0] == (
         "Reminder (1 hour): P2P consultation Wed 7/1/26 9:00 am PDT"
     )
-    assert appointment_email(appointment, "reminder_24h", "reviewer")[0] == (
+    assert appointment_email(value_of(appointment), "reminder_24h", "reviewer")[0] == (
         "Reminder (24 hours): P2P consultation Wed 7/1/26 12:00 pm EDT"
     )
 
 
 def test_cancellation_gives_the_reason_and_no_call_details():
     appointment = _transient_appointment(status="cancelled", cancel_reason="Provider unavailable")
-    subject, body = appointment_email(appointment, "cancelled", "provider")
+    subject, body = appointment_email(value_of(appointment), "cancelled", "provider")
     assert subject == "P2P consultation cancelled: Wed 11/25/26 9:00 am PST"
     assert "Reason: Provider unavailable" in body
     assert "Phone:" not in body
@@ -318,7 +320,7 @@ def test_a_removed_case_is_listed_with_its_reason():
     removed = appointment.cases[1]
     removed.removed_at = FIXED_NOW
     removed.removed_reason = "The case was withdrawn."
-    subject, body = appointment_email(appointment, "case_removed", "provider")
+    subject, body = appointment_email(value_of(appointment), "case_removed", "provider")
     assert subject == "P2P consultation changed, a case was removed: Wed 11/25/26 9:00 am PST"
     cases, taken_out = body.split("Taken out of this consultation:")
     assert "- A1: Reconsideration P2P" in cases and "A2" not in cases
@@ -335,7 +337,7 @@ def test_someone_else_performing_the_call_is_named_with_location():
     }
     assert (
         "Performed by: Pat Nurse, Clinic B (contact person)"
-        in (appointment_email(appointment, "booked", "reviewer")[1])
+        in (appointment_email(value_of(appointment), "booked", "reviewer")[1])
     )
 
 
@@ -343,7 +345,7 @@ def test_someone_else_performing_the_call_is_named_with_location():
 @pytest.mark.parametrize("role", ["provider", "reviewer"])
 def test_no_email_reads_member_data(kind, role):
     appointment = _transient_appointment(status="cancelled", cancel_reason="Schedule conflict")
-    subject, body = appointment_email(appointment, kind, role)
+    subject, body = appointment_email(value_of(appointment), kind, role)
     for secret in MEMBER_DATA:
         assert secret not in subject and secret not in body
 
@@ -351,9 +353,9 @@ def test_no_email_reads_member_data(kind, role):
 def test_unknown_kind_or_role_is_refused():
     appointment = _transient_appointment()
     with pytest.raises(ValueError):
-        appointment_email(appointment, "booked_twice", "provider")
+        appointment_email(value_of(appointment), "booked_twice", "provider")
     with pytest.raises(ValueError):
-        appointment_email(appointment, "booked", "member")
+        appointment_email(value_of(appointment), "booked", "member")
 
 
 def test_backoff_doubles_from_a_minute_up_to_an_hour():
@@ -450,7 +452,7 @@ def test_without_a_reviewer_email_only_the_provider_is_written_to(app, mail):
 def test_enqueuing_the_same_email_twice_adds_nothing(app, mail):
     book(app)
     with app.app_context(), transaction():
-        appointment = db.session.get(Appointment, "apt-1")
+        appointment = value_of(db.session.get(Appointment, "apt-1"))
         first = enqueue_appointment_emails(appointment, "booked", FIXED_NOW, ics=invitation())
         again = enqueue_appointment_emails(appointment, "booked", FIXED_NOW, ics=invitation())
         assert (len(first), again) == (2, [])
@@ -476,7 +478,7 @@ def test_an_enqueue_rolled_back_with_its_change_sends_nothing(app, mail):
     book(app)
     with pytest.raises(RuntimeError), app.app_context(), transaction():
         appointment = db.session.get(Appointment, "apt-1")
-        enqueue_appointment_emails(appointment, "booked", FIXED_NOW)
+        enqueue_appointment_emails(value_of(appointment), "booked", FIXED_NOW)
         raise RuntimeError("the booking was refused")
     assert outbox(app) == []
     assert deliver(app) == {"sent": 0, "retried": 0, "failed": 0}
@@ -603,7 +605,8 @@ def test_concurrent_deliverers_send_each_message_exactly_once(app):
             try:
                 with app.app_context():
                     barrier.wait()
-                    results.append(deliver_due(FIXED_NOW))
+                    settings = SmtpSettings.from_config(app.config)
+                    results.append(deliver_due(FIXED_NOW, settings))
             except BaseException as error:  # reported below
                 errors.append(error)
 

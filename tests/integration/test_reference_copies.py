@@ -14,8 +14,7 @@ from p2p import create_app
 from p2p.errors import ValidationFailed
 from p2p.extensions import db
 from p2p.models import Reservation, Reviewer
-from p2p.services import api_keys, reference
-from p2p.services import slots as slot_service
+from p2p.services import api_keys, reference, scheduling
 from tests.conftest import FIXED_NOW, _test_config
 from tests.integration.booking_helpers import booking_body
 from tests.integration.test_slots_api import reviewer, search
@@ -189,7 +188,8 @@ def test_a_reservation_begun_before_the_window_still_counts(app, two_reviewers):
         db.session.commit()
         profiles = reference.registry().trained([MSK])
         ny = next(p for p in profiles if p.reviewer_id == "ny")
-        (found,) = slot_service.engine_reviewers([ny], T0, T0 + timedelta(hours=1), FIXED_NOW)
+        rows = scheduling.calendar_rows(["ny"], T0, T0 + timedelta(hours=1), FIXED_NOW)
+        (found,) = scheduling.with_calendars([ny], rows)
         start = int((T0 - timedelta(hours=23, minutes=45)).timestamp())
         assert found.busy_seconds == ((start, int(T0.timestamp()) + 900),)
         db.session.rollback()
@@ -210,11 +210,11 @@ def test_a_policy_the_copy_lacks_is_read_from_the_database(app, client, portal, 
         stale = reference.policy_book()
         db.session.rollback()
         missing = reference.PolicyBook(stale.version, {}, stale.state_rules)
-        chosen = slot_service.load_cases(["A1"], FIXED_NOW, book=missing)
+        chosen = scheduling.load_cases(["A1"], FIXED_NOW, book=missing)
         assert chosen.needs[0].outcome == "outcome_changing"
         db.session.execute(text("DELETE FROM policies"))
         with pytest.raises(ValidationFailed) as refused:
-            slot_service.load_cases(["A1"], FIXED_NOW, book=missing)
+            scheduling.load_cases(["A1"], FIXED_NOW, book=missing)
         assert "case_refs" in refused.value.fields
         db.session.rollback()
 

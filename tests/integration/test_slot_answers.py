@@ -9,10 +9,11 @@ import pytest
 import pytz
 from sqlalchemy import text
 
-from p2p import create_app
+from p2p import context, create_app
 from p2p.extensions import db
 from p2p.models import Reservation
-from p2p.services import slots as slot_service
+from p2p.services import answers, scheduling
+from p2p.services import search as slot_search
 from tests.conftest import FIXED_NOW, _test_config
 from tests.integration.test_slots_api import search, starts
 
@@ -25,13 +26,13 @@ WED_6_PST = "2026-11-25T06:00:00-08:00"  # the same instant on the provider's cl
 def engine_runs(monkeypatch) -> list:
     """Every run of the slot engine, counted."""
     runs = []
-    real = slot_service.slots.search_week
+    real = slot_search.slots.search_week
 
     def counted(reviewers, request):
         runs.append(request)
         return real(reviewers, request)
 
-    monkeypatch.setattr(slot_service.slots, "search_week", counted)
+    monkeypatch.setattr(slot_search.slots, "search_week", counted)
     return runs
 
 
@@ -80,7 +81,7 @@ def test_a_repeated_search_is_sent_again_without_running_the_engine(
     assert other.data != first.data
     assert len(engine_runs) == 2
     with app.app_context():
-        assert len(slot_service.answers()) == 2
+        assert len(context.slot_answers()) == 2
 
 
 def test_a_booking_and_its_cancellation_show_at_once(app, client, portal, ny, engine_runs):
@@ -158,8 +159,8 @@ def test_an_empty_week_is_kept_with_the_later_weeks_it_looked_at(
 
 
 def test_the_memo_is_bounded_and_can_be_turned_off(migrated, client, portal, ny):
-    entry = 1_000 + slot_service.AnswerMemo.ENTRY_OVERHEAD
-    memo = slot_service.AnswerMemo(2 * entry + 10)
+    entry = 1_000 + answers.AnswerMemo.ENTRY_OVERHEAD
+    memo = answers.AnswerMemo(2 * entry + 10)
     for n in range(3):
         memo.put(("key", n), b"%d" % n * 1_000)
     assert memo.get(("key", 1)) is not None  # used: now the most recent
@@ -172,7 +173,7 @@ def test_the_memo_is_bounded_and_can_be_turned_off(migrated, client, portal, ny)
         create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS_MB": -1})
     off = create_app({**_test_config(migrated), "P2P_SLOT_ANSWERS_MB": 0})
     with off.app_context():
-        assert slot_service.answers() is None
+        assert context.slot_answers() is None
     kept = search(client, portal, case_refs="A1")
     answered = search(off.test_client(), portal, case_refs="A1")
     assert answered.status_code == 200, answered.json
@@ -202,13 +203,13 @@ def test_no_answer_is_kept_without_a_registry_version(app, client, portal, ny, e
 
 def test_a_past_week_reads_no_calendar_before_now(client, portal, ny, monkeypatch):
     windows = []
-    real = slot_service.calendar_rows
+    real = scheduling.calendar_rows
 
     def recorded(ids, start, end, now, *args):
         windows.append((start, end))
         return real(ids, start, end, now, *args)
 
-    monkeypatch.setattr(slot_service, "calendar_rows", recorded)
+    monkeypatch.setattr(slot_search, "calendar_rows", recorded)
     body = search(client, portal, case_refs="A1", week_of="2025-11-24").json
     assert body["groups"] == [] and body["empty"]["first_week_with_slots"] is None
     assert windows and all(start == FIXED_NOW for start, _ in windows)

@@ -288,9 +288,9 @@ def test_response_body_is_the_app_json_of_the_document(app, client, portal, worl
     the app's JSON provider writes for result_document: with reviewer names needing
     escapes, slots flagged consultative-only, two groups and an empty week, each searched
     twice (the second time every slot's JSON comes from the cache)."""
-    from p2p import slots
-    from p2p.services import slot_documents
-    from p2p.services import slots as slot_service
+    from p2p import context, slots
+    from p2p.api import slot_body
+    from p2p.services import search as slot_search
 
     put_reviewer, put_case = world
     put_reviewer("ny", name='Dr. José "Pepe"\tNúñez \\ 東\x7f')
@@ -308,9 +308,11 @@ def test_response_body_is_the_app_json_of_the_document(app, client, portal, worl
                 "America/Los_Angeles", frozenset(range(7)), frozenset(hours)
             )
             for _ in range(2):
-                result = slot_service.search(refs, preferences, week_of, FIXED_NOW)
-                expected = app.json.response(slot_documents.result_document(result)).get_data()
-                assert slot_documents.result_body(result) == expected
+                result = slot_search.search(
+                    refs, preferences, week_of, FIXED_NOW, context.scheduling()
+                )
+                expected = app.json.response(slot_body.result_document(result)).get_data()
+                assert slot_body.result_body(result) == expected
             seen.add("empty" if result.empty else f"{len(result.groups)} groups")
             if any(
                 s.consultative_only_case_refs

@@ -1,5 +1,5 @@
 """The slot search body's encoder: json.dumps's output, with already-encoded JSON spliced
-in (p2p/services/slot_documents.py)."""
+in (p2p/api/slot_body.py)."""
 
 import json
 from datetime import date
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from p2p.services.slot_documents import _JSON, _encode
+from p2p.api.slot_body import _JSON, _encode
 
 SCALARS = (
     st.none()

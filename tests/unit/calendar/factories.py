@@ -1,23 +1,28 @@
-"""Stand-ins for the ORM rows, and two independent readers of the produced files.
+"""Appointment values to write, and two independent readers of the produced files.
 
 Every file is read by icalendar and by vobject; each reader turns it into the same plain
 `ParsedCalendar`, so a test can check that both agree and then check the values once.
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytz
 import vobject
 
+from p2p.appointments.values import (
+    Appointment,
+    CallNotes,
+    CaseInCall,
+    Contact,
+    Performer,
+    RequestingProvider,
+    ReviewerSummary,
+)
 from p2p.calendar import CalendarEvent, appointment_event
 
-MEMBER_NAME = "Zelda Quimby"
-MEMBER_DOB = date(1961, 4, 2)
-MEMBER_ID = "MBR-778812"
 STAMP = pytz.utc.localize(datetime(2026, 10, 1, 12, 0))
 BOOKED_START = pytz.utc.localize(datetime(2026, 10, 30, 14, 0))  # Fri 30 Oct, 10:00 EDT
 
@@ -26,36 +31,24 @@ def utc(*fields: int) -> datetime:
     return pytz.utc.localize(datetime(*fields))
 
 
-def case(case_ref: str = "A1") -> SimpleNamespace:
-    """A case row with patient data on it, which no calendar file may show."""
-    return SimpleNamespace(
-        case_ref=case_ref,
-        member_name=MEMBER_NAME,
-        member_dob=MEMBER_DOB,
-        member_id=MEMBER_ID,
-        member_state="TX",
-        episode_id="E-1",
-    )
-
-
 def link(
     case_ref: str = "A1",
     level_of_review: str | None = "Reconsideration P2P",
     *,
     outcome: str = "outcome_changing",
     removed: bool = False,
-) -> SimpleNamespace:
-    return SimpleNamespace(
-        case=case(case_ref),
+) -> CaseInCall:
+    return CaseInCall(
+        case_ref=case_ref,
         outcome=outcome,
         level_of_review=level_of_review,
-        removed_at=utc(2026, 10, 2, 9, 0) if removed else None,
+        removed=removed,
         removed_reason="Case withdrawn" if removed else None,
     )
 
 
-def reviewer(email: str | None = "ann.lee@example.org") -> SimpleNamespace:
-    return SimpleNamespace(
+def reviewer(email: str | None = "ann.lee@example.org") -> ReviewerSummary:
+    return ReviewerSummary(
         reviewer_id="r1",
         name="Dr. Ann Lee",
         credentials="MD",
@@ -74,56 +67,51 @@ def appointment(
     time_zone: str = "America/New_York",
     reviewer_email: str | None = "ann.lee@example.org",
     **fields,
-) -> SimpleNamespace:
+) -> Appointment:
     values = {
         "id": "apt-7f3a",
         "status": status,
         "sequence": sequence,
-        "start_at": start,
-        "end_at": start + timedelta(minutes=minutes),
+        "start": start,
+        "end": start + timedelta(minutes=minutes),
         "time_zone": time_zone,
-        "requesting_provider_npi": "1234567893",
-        "requesting_provider_name": "Dr. Jane Roe",
-        "requesting_provider_email": "jroe@example.org",
-        "contact": {
-            "name": "John Smith",
-            "location": "Provider Office",
-            "phone": "(555) 555-5555",
-            "phone_ext": "12345",
-            "alt_phone": "(555) 555-0100",
-            "alt_phone_ext": "7",
-            "instructions": "Select option 4, ask for Dr. Roe; then press #",
-        },
-        "performer": {"kind": "requesting_provider", "name": "Dr. Jane Roe", "credential": "MD"},
-        "call_notes": {"alt_rec_declined": False},
+        "requesting_provider": RequestingProvider("1234567893", "Dr. Jane Roe", "jroe@example.org"),
+        "contact": Contact(
+            name="John Smith",
+            location="Provider Office",
+            phone="(555) 555-5555",
+            phone_ext="12345",
+            alt_phone="(555) 555-0100",
+            alt_phone_ext="7",
+            instructions="Select option 4, ask for Dr. Roe; then press #",
+        ),
+        "performer": Performer("requesting_provider", name="Dr. Jane Roe", credential="MD"),
+        "call_notes": CallNotes(),
+        "acknowledge_consultative_only": False,
         "cancel_reason": None,
+        "created_by": "portal",
+        "created_at": STAMP,
+        "updated_at": STAMP,
         "reviewer": reviewer(reviewer_email),
-        "cases": cases if cases is not None else [link("A1"), link("A2")],
+        "cases": tuple(cases if cases is not None else [link("A1"), link("A2")]),
     }
     values.update(fields)
-    return SimpleNamespace(**values)
+    if "cases" in fields:
+        values["cases"] = tuple(fields["cases"])
+    return Appointment(**values)
 
 
-def rescheduled(original: SimpleNamespace, start: datetime) -> SimpleNamespace:
+def rescheduled(original: Appointment, start: datetime) -> Appointment:
     """What the booking service leaves behind: same id, new time, sequence + 1."""
-    length = original.end_at - original.start_at
-    return SimpleNamespace(
-        **{
-            **vars(original),
-            "start_at": start,
-            "end_at": start + length,
-            "sequence": original.sequence + 1,
-        }
-    )
+    length = original.end - original.start
+    return replace(original, start=start, end=start + length, sequence=original.sequence + 1)
 
 
-def cancelled(original: SimpleNamespace) -> SimpleNamespace:
-    return SimpleNamespace(
-        **{**vars(original), "status": "cancelled", "sequence": original.sequence + 1}
-    )
+def cancelled(original: Appointment) -> Appointment:
+    return replace(original, status="cancelled", sequence=original.sequence + 1)
 
 
-def event_of(row: SimpleNamespace, time_zone: str | None = None, **options) -> CalendarEvent:
+def event_of(row: Appointment, time_zone: str | None = None, **options) -> CalendarEvent:
     return appointment_event(row, time_zone=time_zone or row.time_zone, dtstamp=STAMP, **options)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from p2p.appointments.values import Contact, Performer
 from p2p.calendar import CalendarEvent
 
 from .factories import STAMP, appointment, event_of, link, utc
@@ -18,7 +19,7 @@ def test_the_event_carries_the_appointments_identity_and_time():
     assert event.uid == "apt-7f3a@p2p-scheduler"
     assert event.sequence == 3
     assert event.cancelled is False
-    assert (event.start, event.end) == (row.start_at, row.end_at)
+    assert (event.start, event.end) == (row.start, row.end)
     assert event.time_zone == "America/New_York"
     assert event.dtstamp == STAMP
     assert event.url is None
@@ -98,20 +99,12 @@ def test_a_removed_case_is_named_as_removed_in_the_description():
     ],
 )
 def test_the_description_says_who_performs(performer, text):
-    assert text in event_of(appointment(performer=performer)).description
+    assert text in event_of(appointment(performer=Performer(**performer))).description
 
 
 def test_missing_optional_contact_fields_leave_no_empty_lines():
     row = appointment(
-        contact={
-            "name": "John Smith",
-            "location": "Provider Office",
-            "phone": "(555) 555-5555",
-            "phone_ext": None,
-            "alt_phone": None,
-            "alt_phone_ext": None,
-            "instructions": "",
-        }
+        contact=Contact(name="John Smith", location="Provider Office", phone="(555) 555-5555")
     )
     description = event_of(row).description
 

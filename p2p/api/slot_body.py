@@ -1,5 +1,5 @@
 """The slot search response (API.md, Slots): the engine's `WeekResult` as a document and as
-the JSON body the API sends.
+the JSON body the API sends (serialization stays here, in the API layer).
 
 A week holds a few hundred distinct starts shared by many reviewers, and by the searches of
 the same weeks; the engine hands out one `Slot` per start. So a slot is rendered once per
@@ -130,6 +130,9 @@ def _document(
                             "state_license": entry.match.state_license,
                         },
                         "match_acknowledgement_required": bool(entry.rule_breaches),
+                        "required_call_notes": list(
+                            dict.fromkeys(need.note for need in entry.notes_needed)
+                        ),
                         "slots": slot_list(map(rendered_slot, map(id, entry.slots))),
                     }
                     for entry in group.reviewers

@@ -1,23 +1,11 @@
-"""Demo data: the shipped policies, cases covering every eligibility outcome, and API keys.
-
-Times are relative to "now" so the demo answers the same way whatever the day.
-"""
+"""The demo's cases: one for every eligibility outcome the rules can give, with fictional
+members, relative to "now" so the demo answers the same way whatever the day."""
 
 from datetime import datetime, timedelta
 
 import pytz
-from sqlalchemy import delete
-
-from p2p.cli import DEFAULT_POLICY_FILE, read_policy_file
-from p2p.demo_reviewers import demo_reviewers, demo_time_off
-from p2p.extensions import db
-from p2p.models import ApiKey, Case, TimeOff
-from p2p.schemas.cases import CaseSchema
-from p2p.schemas.reviewers import ReviewerSchema
-from p2p.services import api_keys, cases, policies, reviewers, transaction
 
 EASTERN = pytz.timezone("America/New_York")
-DEMO_KEYS = (("demo-portal", "portal"), ("demo-admin", "admin"))
 DEMO_PREFIX = "DEMO-"
 # Fictional members; NPIs pass the check digit.
 PROVIDER = {"npi": "1234567893", "name": "Dr. Jane Doe"}
@@ -161,46 +149,3 @@ def demo_cases(now: datetime) -> list[tuple[str, dict]]:
         case("APPROVED", "the-health-plan", "commercial", "approved", dob="1988-01-01", days=-1),
         case("WITHDRAWN", "the-health-plan", "commercial", "withdrawn", dob="1992-12-12", days=-1),
     ]
-
-
-def load(now: datetime, reset: bool = False) -> str:
-    """Load everything; return a summary to print (keys included: demo only)."""
-    counts = policies.load_policy_file(read_policy_file(DEFAULT_POLICY_FILE), now)
-    if reset:
-        with transaction():
-            db.session.execute(delete(Case).where(Case.case_ref.like(DEMO_PREFIX + "%")))
-    lines = [
-        f"Policies: {counts['policies_created'] + counts['policies_updated']} loaded.",
-        "Demo cases (reference, member DOB, outcome now):",
-    ]
-    for case_ref, body in demo_cases(now):
-        case, _, availability = cases.put_case(case_ref, CaseSchema().load(body), now)
-        lines.append(
-            f"  {case_ref:<22} DOB {case.member_dob}  {availability.outcome:<17} "
-            f"{availability.level_of_review or '-'}"
-        )
-    # Through the same schemas as the API: the demo data is valid input by construction.
-    people = [(rid, ReviewerSchema().load(body)) for rid, body in demo_reviewers()]
-    reviewers.import_reviewers(people, now)
-    with transaction():
-        # Time off is generated afresh from today, so a demo loaded again stays current.
-        ids = [reviewer_id for reviewer_id, _ in people]
-        db.session.execute(delete(TimeOff).where(TimeOff.reviewer_id.in_(ids)))
-        for reviewer_id, start, end, reason in demo_time_off(
-            people, now.astimezone(EASTERN).date()
-        ):
-            db.session.add(
-                TimeOff(
-                    reviewer_id=reviewer_id,
-                    start_at=start,
-                    end_at=end,
-                    reason=reason,
-                    created_at=now,
-                )
-            )
-    lines.append(f"Reviewers: {len(people)} medical directors with weekly hours and time off.")
-    with transaction():
-        db.session.execute(delete(ApiKey).where(ApiKey.name.in_([n for n, _ in DEMO_KEYS])))
-    for name, role in DEMO_KEYS:
-        lines.append(f"API key {name} ({role}): {api_keys.create_api_key(name, role, now)}")
-    return "\n".join(lines)

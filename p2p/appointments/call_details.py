@@ -3,6 +3,7 @@ instructions and who performs the P2P on the provider's side (DOMAIN.md, Confirm
 One wording for the calendar files and the emails. Only what the provider's office typed
 in the contact form: no member data."""
 
+from p2p.appointments.values import Contact, Performer
 from p2p.vocabulary import CONTACT_PERSON, REQUESTING_PROVIDER, SOMEONE_ELSE
 
 PERFORMER_WORDS = {
@@ -22,34 +23,32 @@ def phone(number: str | None, extension: str | None) -> str | None:
     return f"{number} ext. {extension}" if extension else number
 
 
-def performer(details: dict) -> str | None:
+def performer(details: Performer) -> str | None:
     """ "Dr. Jane Doe, MD (requesting provider)", "John Doe, Provider Office (contact person)"."""
-    kind = details.get("kind")
-    if kind == REQUESTING_PROVIDER:
-        who = joined(details.get("name"), details.get("credential"))
+    if details.kind == REQUESTING_PROVIDER:
+        who = joined(details.name, details.credential)
     else:
-        person = " ".join(p for p in (details.get("first_name"), details.get("last_name")) if p)
-        who = joined(person, details.get("location"))
+        person = " ".join(p for p in (details.first_name, details.last_name) if p)
+        who = joined(person, details.location)
     if not who:
         return None
-    label = PERFORMER_WORDS.get(kind or "")
+    label = PERFORMER_WORDS.get(details.kind)
     return f"{who} ({label})" if label else who
 
 
-def contact_lines(contact: dict | None, performer_details: dict | None) -> list[str]:
+def contact_lines(contact: Contact, performer_details: Performer) -> list[str]:
     """The lines that tell how to reach the provider's side, each only when given."""
-    contact = contact or {}
     lines = []
     for label, number, extension in (
-        ("Phone", contact.get("phone"), contact.get("phone_ext")),
-        ("Alternate phone", contact.get("alt_phone"), contact.get("alt_phone_ext")),
+        ("Phone", contact.phone, contact.phone_ext),
+        ("Alternate phone", contact.alt_phone, contact.alt_phone_ext),
     ):
         if text := phone(number, extension):
             lines.append(f"{label}: {text}")
-    if person := joined(contact.get("name"), contact.get("location")):
+    if person := joined(contact.name, contact.location):
         lines.append(f"Contact: {person}")
-    if contact.get("instructions"):
-        lines.append(f"Instructions: {contact['instructions']}")
-    if who := performer(performer_details or {}):
+    if contact.instructions:
+        lines.append(f"Instructions: {contact.instructions}")
+    if who := performer(performer_details):
         lines.append(f"Performed by: {who}")
     return lines

@@ -1,0 +1,119 @@
+"""Reading appointments back: one, a provider's ("My P2P Requests"), one's history, a
+reviewer's days, and a reviewer's subscription feed. Plain values out."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from p2p.appointments.values import Appointment, ReviewerSummary
+from p2p.errors import NotFound
+from p2p.extensions import db
+from p2p.models import Appointment as AppointmentRow
+from p2p.models import AppointmentEvent, Reviewer
+from p2p.services.appointments.records import value_of
+from p2p.time_zones import day_range, local_date
+from p2p.vocabulary import CANCELLED
+
+# Cancelled calls stay in a reviewer's feed, marked cancelled, this long after cancelling.
+FEED_KEEPS_CANCELLED = timedelta(days=30)
+
+Visible = Callable[[AppointmentRow], bool] | None
+
+
+def _row(appointment_id: str, visible: Visible) -> AppointmentRow:
+    row = db.session.get(AppointmentRow, appointment_id)
+    if row is None or (visible is not None and not visible(row)):
+        raise NotFound(f"No appointment {appointment_id!r}.")
+    return row
+
+
+def get_appointment(appointment_id: str, *, visible: Visible = None) -> Appointment:
+    """One appointment; `visible` (when given) decides whether this caller may see it, and
+    one it may not is answered exactly like one that does not exist."""
+    return value_of(_row(appointment_id, visible))
+
+
+def appointments_for_provider(npi: str, *, visible: Visible = None) -> list[Appointment]:
+    rows = db.session.scalars(
+        select(AppointmentRow)
+        .where(AppointmentRow.requesting_provider_npi == npi)
+        .order_by(AppointmentRow.start_at.desc())
+    )
+    return [value_of(row) for row in rows if visible is None or visible(row)]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of an appointment's audit trail."""
+
+    action: str
+    actor: str
+    at: datetime
+    before: dict | None
+    after: dict | None
+
+
+def history(appointment_id: str, *, visible: Visible = None) -> list[Event]:
+    _row(appointment_id, visible)
+    return [
+        Event(event.action, event.actor, event.at, event.before, event.after)
+        for event in db.session.scalars(
+            select(AppointmentEvent)
+            .where(AppointmentEvent.appointment_id == appointment_id)
+            .order_by(AppointmentEvent.id)
+        )
+    ]
+
+
+def find_reviewer(reviewer_id: str) -> Reviewer:
+    reviewer = db.session.get(Reviewer, reviewer_id)
+    if reviewer is None:
+        raise NotFound(f"No reviewer {reviewer_id!r}.")
+    return reviewer
+
+
+def reviewer_days(
+    reviewer_id: str, first: date | None, last: date | None, now: datetime
+) -> list[Appointment]:
+    """The reviewer's appointments starting between two dates of their own calendar
+    (default: the 7 days from today), cancelled ones included."""
+    reviewer = find_reviewer(reviewer_id)
+    first = first or local_date(now, reviewer.time_zone)
+    last = last or first + timedelta(days=6)
+    start, end = day_range(reviewer.time_zone, first, last)
+    rows = db.session.scalars(
+        select(AppointmentRow)
+        .where(
+            AppointmentRow.reviewer_id == reviewer_id,
+            AppointmentRow.start_at >= start,
+            AppointmentRow.start_at < end,
+        )
+        .order_by(AppointmentRow.start_at)
+    )
+    return [value_of(row) for row in rows]
+
+
+def feed(secret: str, now: datetime) -> tuple[ReviewerSummary, list[Appointment]]:
+    """The reviewer whose feed this is, with the appointments it shows: every one that is
+    not cancelled from 30 days back on, and cancelled ones for 30 days after cancelling."""
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    reviewer = db.session.scalar(select(Reviewer).where(Reviewer.feed_token_hash == digest))
+    if reviewer is None:
+        raise NotFound("No calendar feed at this address.")
+    since = now - FEED_KEEPS_CANCELLED
+    rows = db.session.scalars(
+        select(AppointmentRow)
+        .where(
+            AppointmentRow.reviewer_id == reviewer.reviewer_id,
+            AppointmentRow.end_at >= since,
+            (AppointmentRow.status != CANCELLED) | (AppointmentRow.updated_at >= since),
+        )
+        .order_by(AppointmentRow.start_at)
+    )
+    summary = ReviewerSummary(
+        reviewer.reviewer_id, reviewer.name, reviewer.credentials, reviewer.time_zone
+    )
+    return summary, [value_of(row) for row in rows]
