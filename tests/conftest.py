@@ -19,7 +19,9 @@ from sqlalchemy.engine import make_url
 from p2p import create_app
 from p2p.config import database_uri
 from p2p.extensions import db
+from p2p.models import StateRule
 from p2p.services import api_keys
+from p2p.slots import DEFAULT_STATE_RULES
 
 FIXED_NOW = pytz.utc.localize(datetime(2026, 11, 24, 15, 0))
 
@@ -77,6 +79,18 @@ def app(migrated):
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(delete(table))
+        # Back to what the migrations leave: the state rules the law requires.
+        db.session.add_all(
+            StateRule(
+                state=rule.state,
+                requires_state_license=rule.requires_state_license,
+                requires_same_specialty=rule.requires_same_specialty,
+                requires_member_consent=rule.requires_member_consent,
+                source="tests: as migration 0007 leaves them",
+                updated_at=FIXED_NOW,
+            )
+            for rule in DEFAULT_STATE_RULES
+        )
         db.session.commit()
         db.engine.dispose()
 
