@@ -35,6 +35,8 @@ MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day rese
 
 def check(settings: dict) -> None:
     """Refuse settings the service cannot honour, when the app is created."""
+    if settings["P2P_PROXY_HOPS"] < 0:
+        raise ValueError("P2P_PROXY_HOPS must be 0 (no proxy) or more.")
     if settings["P2P_SLOT_ANSWERS_MB"] < 0:
         raise ValueError("P2P_SLOT_ANSWERS_MB must be 0 (none kept) or more.")
     minutes = settings["P2P_MINUTES_PER_CASE"]
@@ -98,6 +100,9 @@ def from_environment(instance_path: str) -> dict:
         # scheme, host and port each request came to (see TRUSTED_HOSTS).
         "P2P_BASE_URL": os.environ.get("P2P_BASE_URL") or None,
         "TRUSTED_HOSTS": trusted_hosts(os.environ.get("P2P_BASE_URL")),
+        # Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Port
+        # are believed (werkzeug's ProxyFix); 0: none, the request is taken as it arrives.
+        "P2P_PROXY_HOPS": int(os.environ.get("P2P_PROXY_HOPS", "0")),
         "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
         "P2P_MINIMUM_NOTICE": timedelta(
             minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))

@@ -295,3 +295,20 @@ def test_a_refused_transition_is_a_409_saying_why(client, portal, booking_world)
     )
     history = client.get(f"{path}/history", headers=portal).json
     assert [e["action"] for e in history["events"]] == ["created", "cancelled"]
+
+
+def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(migrated, monkeypatch,
+                                                                  booking_world, portal):
+    monkeypatch.setenv("P2P_PROXY_HOPS", "1")
+    monkeypatch.setenv("P2P_TRUSTED_HOSTS", "p2p.example.org")
+    app = create_app(_test_config(migrated))
+    booked = app.test_client().post(
+        "/api/v1/appointments",
+        json=booking_body(),
+        headers={**portal, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "p2p.example.org"},
+    )
+    assert booked.status_code == 201, booked.json
+    assert booked.json["ics_url"].startswith("https://p2p.example.org/api/v1/appointments/")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
