@@ -32,8 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
 
     from p2p import api as api_package
-    from p2p import cli, context, health, web
+    from p2p import cli, context, headers, health, web
 
+    headers.init_app(app)
     context.init_app(app)
     api_package.init_app(app)
     health.init_app(app)

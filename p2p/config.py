@@ -92,6 +92,8 @@ def trusted_hosts(base_url: str | None) -> list[str] | None:
 def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),
+        # No request body is larger: 413 before it is read (the largest real one is a few KB).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("P2P_MAX_BODY_BYTES", str(2**20))),
         "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
         # hide_parameters: a database error's text never carries the row's values (member
         # names and dates of birth would otherwise reach the logs).

@@ -1,5 +1,7 @@
 """Appointments and holds (portal): book, reschedule, cancel, read, history, calendar file."""
 
+import re
+
 from flask import Response, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -8,6 +10,7 @@ from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
 from p2p.context import scheduling
+from p2p.errors import NotFound
 from p2p.schemas.appointments import (
     AppointmentListSchema,
     AppointmentQuerySchema,
@@ -27,6 +30,7 @@ blp = api_blueprint(
     "/api/v1/appointments",
     "Book, reschedule and cancel P2P appointments; their history and calendar file.",
 )
+APPOINTMENT_ID = re.compile(r"^[0-9a-f]{32}$")
 holds_blp = api_blueprint(
     "holds", "/api/v1/holds", "Keep a time while the booking form is filled in."
 )
@@ -39,9 +43,18 @@ class IdempotencyHeaderSchema(Schema):
     key = fields.String(
         data_key="Idempotency-Key",
         load_default=None,
-        validate=validate.Length(min=1, max=200),
+        validate=validate.Regexp(
+            r"^[\x21-\x7e]{1,200}$", error="1 to 200 printable ASCII characters."
+        ),
         metadata={"description": "The same key and body returns the first result."},
     )
+
+
+def _known(appointment_id: str) -> str:
+    """An id the service could have made (32 hex digits), or 404 as for any unknown one."""
+    if not APPOINTMENT_ID.match(appointment_id):
+        raise NotFound(f"No appointment {appointment_id[:40]!r}.")
+    return appointment_id
 
 
 @blp.route("")
@@ -66,7 +79,7 @@ class AppointmentView(MethodView):
     @requires("portal")
     @blp.response(200, AppointmentSchema)
     def get(self, appointment_id: str):
-        return queries.get_appointment(appointment_id)
+        return queries.get_appointment(_known(appointment_id))
 
 
 @blp.route("/<appointment_id>/reschedule")
@@ -75,6 +88,7 @@ class RescheduleView(MethodView):
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, request, appointment_id: str):
+        appointment_id = _known(appointment_id)
         return changes.reschedule(appointment_id, request, g.api_caller, now(), scheduling())
 
 
@@ -84,7 +98,7 @@ class CancelView(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, document: dict, appointment_id: str):
-        return changes.cancel(appointment_id, document["reason"], g.api_caller, now())
+        return changes.cancel(_known(appointment_id), document["reason"], g.api_caller, now())
 
 
 @blp.route("/<appointment_id>/history")
@@ -92,7 +106,8 @@ class HistoryView(MethodView):
     @requires("portal")
     @blp.response(200, HistorySchema)
     def get(self, appointment_id: str):
-        return {"appointment_id": appointment_id, "events": queries.history(appointment_id)}
+        events = queries.history(_known(appointment_id))
+        return {"appointment_id": appointment_id, "events": events}
 
 
 @blp.route("/<appointment_id>/calendar.ics")
@@ -100,7 +115,7 @@ class CalendarFileView(MethodView):
     @requires("portal")
     @blp.response(200, description="An iCalendar file (text/calendar).")
     def get(self, appointment_id: str):
-        appointment = queries.get_appointment(appointment_id)
+        appointment = queries.get_appointment(_known(appointment_id))
         return Response(
             records.appointment_ics(appointment, now()),
             mimetype="text/calendar",

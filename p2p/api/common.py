@@ -5,6 +5,7 @@ from marshmallow import Schema
 
 from p2p.api.access import authenticate
 from p2p.errors import ValidationFailed
+from p2p.schemas.bodies import BodyParser
 from p2p.schemas.errors import flatten_messages
 
 
@@ -19,6 +20,10 @@ def validated_path(schema: Schema, **values) -> dict:
 
 
 class ApiBlueprint(Blueprint):
+    # JSON bodies read by `schemas.bodies`: 415 for another Content-Type, 422 for a body
+    # too deep or holding a NUL or lone surrogate, before any schema sees it.
+    ARGUMENTS_PARSER = BodyParser()
+
     def arguments(self, schema, *args, **kwargs):
         # One instance per view, made here: given a class, webargs would build the schema
         # (and every nested one, deep-copying their fields) again on each request.

@@ -6,12 +6,14 @@
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from p2p.errors import P2PError
 from p2p.schemas.errors import flatten_messages
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 # HTTP statuses that are not raised as domain errors, with the code API.md's shape carries.
 HTTP_CODES = {
@@ -83,7 +85,21 @@ def render_unexpected(error: Exception):
     return jsonify(body), 500
 
 
+def render_unavailable(error: Exception):
+    """The database cannot be reached (down, restarting, or SQLite's file unreadable): 503
+    with Retry-After, one log line and no traceback; the connection pool's pre-ping
+    reconnects by itself once it is back, without a restart."""
+    log.warning("database unavailable: %s", type(error).__name__)
+    body = error_body("unavailable", "The service cannot reach its database; try again shortly.")
+    response = jsonify(body)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, render_unavailable)
+    app.register_error_handler(InterfaceError, render_unavailable)
     app.register_error_handler(P2PError, render_domain_error)
     app.register_error_handler(HTTPException, render_http_exception)
     app.register_error_handler(InternalServerError, render_unexpected)

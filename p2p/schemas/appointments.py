@@ -14,7 +14,17 @@ from p2p.appointments.requests import BookingRequest, HoldRequest, RescheduleReq
 from p2p.appointments.values import CallNotes, Contact, Performer, RequestingProvider
 from p2p.context import ics_url
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import Day, Instant, Npi, ProviderTime, TimeZone, text
+from p2p.schemas.fields import (
+    Day,
+    EmailAddress,
+    Flag,
+    Instant,
+    Npi,
+    ProviderTime,
+    Text,
+    TimeZone,
+    text,
+)
 from p2p.schemas.reviewers import REVIEWER_ID
 from p2p.vocabulary import APPOINTMENT_STATUSES, OUTCOMES, PERFORMER_KINDS, REQUESTING_PROVIDER
 
@@ -26,67 +36,67 @@ EXTENSION = validate.Regexp(r"^[0-9]{1,10}$", error="Up to 10 digits.")
 
 
 class ReviewerSummarySchema(Schema):
-    reviewer_id = fields.String()
-    name = fields.String()
-    credentials = fields.String()
-    time_zone = fields.String(metadata={"description": "The reviewer's own zone."})
+    reviewer_id = Text()
+    name = Text()
+    credentials = Text()
+    time_zone = Text(metadata={"description": "The reviewer's own zone."})
 
 
 class AppointmentCaseSchema(Schema):
-    case_ref = fields.String()
-    outcome = fields.String(metadata={"enum": list(OUTCOMES)})
-    level_of_review = fields.String(allow_none=True)
-    removed = fields.Boolean(
+    case_ref = Text()
+    outcome = Text(metadata={"enum": list(OUTCOMES)})
+    level_of_review = Text(allow_none=True)
+    removed = Flag(
         metadata={"description": "True when a case update took the case out of the call."}
     )
-    removed_reason = fields.String(allow_none=True)
+    removed_reason = Text(allow_none=True)
 
 
 class RequestingProviderOutSchema(Schema):
-    npi = fields.String()
-    name = fields.String()
-    email = fields.String()
+    npi = Text()
+    name = Text()
+    email = Text()
 
 
 class ContactOutSchema(Schema):
-    name = fields.String()
-    location = fields.String()
-    phone = fields.String()
-    phone_ext = fields.String(allow_none=True)
-    alt_phone = fields.String(allow_none=True)
-    alt_phone_ext = fields.String(allow_none=True)
-    instructions = fields.String()
+    name = Text()
+    location = Text()
+    phone = Text()
+    phone_ext = Text(allow_none=True)
+    alt_phone = Text(allow_none=True)
+    alt_phone_ext = Text(allow_none=True)
+    instructions = Text()
 
 
 class PerformerOutSchema(Schema):
-    kind = fields.String(metadata={"enum": list(PERFORMER_KINDS)})
-    name = fields.String(allow_none=True)
-    credential = fields.String(allow_none=True)
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    location = fields.String(allow_none=True)
+    kind = Text(metadata={"enum": list(PERFORMER_KINDS)})
+    name = Text(allow_none=True)
+    credential = Text(allow_none=True)
+    first_name = Text(allow_none=True)
+    last_name = Text(allow_none=True)
+    location = Text(allow_none=True)
 
 
 class CallNotesOutSchema(Schema):
-    alt_rec_declined = fields.Boolean()
-    procedure_performed = fields.Boolean()
+    alt_rec_declined = Flag()
+    procedure_performed = Flag()
     procedure_performed_on = fields.Date(allow_none=True)
-    md_specialty_match_requested = fields.Boolean()
-    appeal_lor_attestation = fields.Boolean()
-    oh_member_consent = fields.Boolean()
-    tx_license_waived = fields.Boolean()
-    tx_specialty_waived = fields.Boolean()
+    md_specialty_match_requested = Flag()
+    appeal_lor_attestation = Flag()
+    oh_member_consent = Flag()
+    tx_license_waived = Flag()
+    tx_specialty_waived = Flag()
 
 
 class AppointmentSchema(Schema):
     """An appointment as the API returns it. Times carry the provider's zone's offset."""
 
-    id = fields.String()
-    status = fields.String(metadata={"enum": list(APPOINTMENT_STATUSES)})
+    id = Text()
+    status = Text(metadata={"enum": list(APPOINTMENT_STATUSES)})
     start = ProviderTime()
     end = ProviderTime()
-    label = fields.String(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
-    time_zone = fields.String()
+    label = Text(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
+    time_zone = Text()
     reviewer = fields.Nested(ReviewerSummarySchema)
     cases = fields.List(fields.Nested(AppointmentCaseSchema))
     sequence = fields.Integer()
@@ -98,8 +108,8 @@ class AppointmentSchema(Schema):
     contact = fields.Nested(ContactOutSchema)
     performer = fields.Nested(PerformerOutSchema)
     call_notes = fields.Nested(CallNotesOutSchema)
-    acknowledge_consultative_only = fields.Boolean()
-    cancel_reason = fields.String(allow_none=True)
+    acknowledge_consultative_only = Flag()
+    cancel_reason = Text(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -115,7 +125,7 @@ class AppointmentListSchema(Schema):
 class RequestingProviderSchema(Schema):
     npi = Npi(required=True)
     name = text(200)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
 
     @post_load
     def _value(self, data: dict, **_) -> RequestingProvider:
@@ -125,11 +135,12 @@ class RequestingProviderSchema(Schema):
 class ContactSchema(Schema):
     name = text(200)
     location = text(200, metadata={"example": "Provider Office"})
-    phone = fields.String(required=True, validate=PHONE)
-    phone_ext = fields.String(load_default=None, allow_none=True, validate=EXTENSION)
-    alt_phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
-    alt_phone_ext = fields.String(load_default=None, allow_none=True, validate=EXTENSION)
-    instructions = fields.String(
+    phone = Text(required=True, validate=PHONE)
+    phone_ext = Text(load_default=None, allow_none=True, validate=EXTENSION)
+    alt_phone = Text(load_default=None, allow_none=True, validate=PHONE)
+    alt_phone_ext = Text(load_default=None, allow_none=True, validate=EXTENSION)
+    instructions = Text(
+        multiline=True,
         load_default="",
         validate=validate.Length(max=500),
         metadata={"example": "Select option 4, ask for Dr. Doe"},
@@ -144,12 +155,12 @@ class PerformerSchema(Schema):
     """Who will perform the P2P: the requesting provider (name and credential) or a contact
     person / someone else (first name, last name, location)."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(PERFORMER_KINDS))
-    name = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
-    credential = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
-    first_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
-    last_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
-    location = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf(PERFORMER_KINDS))
+    name = Text(load_default=None, validate=validate.Length(min=1, max=200))
+    credential = Text(load_default=None, validate=validate.Length(min=1, max=50))
+    first_name = Text(load_default=None, validate=validate.Length(min=1, max=100))
+    last_name = Text(load_default=None, validate=validate.Length(min=1, max=100))
+    location = Text(load_default=None, validate=validate.Length(min=1, max=200))
 
     @validates_schema
     def _fields_for_kind(self, data: dict, **_):
@@ -168,17 +179,17 @@ class PerformerSchema(Schema):
 
 
 class CallNotesSchema(Schema):
-    alt_rec_declined = fields.Boolean(load_default=False)
+    alt_rec_declined = Flag(load_default=False)
     procedure_performed_on = Day(load_default=None, allow_none=True)
-    procedure_performed = fields.Boolean(
+    procedure_performed = Flag(
         load_default=False,
         metadata={"description": "Checked: procedure_performed_on is then required."},
     )
-    md_specialty_match_requested = fields.Boolean(load_default=False)
-    appeal_lor_attestation = fields.Boolean(load_default=False)
-    oh_member_consent = fields.Boolean(load_default=False)
-    tx_license_waived = fields.Boolean(load_default=False)
-    tx_specialty_waived = fields.Boolean(load_default=False)
+    md_specialty_match_requested = Flag(load_default=False)
+    appeal_lor_attestation = Flag(load_default=False)
+    oh_member_consent = Flag(load_default=False)
+    tx_license_waived = Flag(load_default=False)
+    tx_specialty_waived = Flag(load_default=False)
 
     @validates_schema
     def _date_when_checked(self, data: dict, **_):
@@ -196,14 +207,14 @@ class CallNotesSchema(Schema):
 class CallNotesChangeSchema(Schema):
     """Rescheduling: only the notes sent change; the others stay as they were booked."""
 
-    alt_rec_declined = fields.Boolean()
+    alt_rec_declined = Flag()
     procedure_performed_on = Day(allow_none=True)
-    procedure_performed = fields.Boolean()
-    md_specialty_match_requested = fields.Boolean()
-    appeal_lor_attestation = fields.Boolean()
-    oh_member_consent = fields.Boolean()
-    tx_license_waived = fields.Boolean()
-    tx_specialty_waived = fields.Boolean()
+    procedure_performed = Flag()
+    md_specialty_match_requested = Flag()
+    appeal_lor_attestation = Flag()
+    oh_member_consent = Flag()
+    tx_license_waived = Flag()
+    tx_specialty_waived = Flag()
 
 
 def _call_notes_default() -> CallNotes:
@@ -214,17 +225,17 @@ class BookingSchema(Schema):
     """The body of `POST /api/v1/appointments`."""
 
     case_refs = fields.List(
-        fields.String(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
     )
-    reviewer_id = fields.String(required=True, validate=REVIEWER_ID)
+    reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)
     time_zone = TimeZone(required=True)
     requesting_provider = fields.Nested(RequestingProviderSchema, required=True)
     contact = fields.Nested(ContactSchema, required=True)
     performer = fields.Nested(PerformerSchema, required=True)
     call_notes = fields.Nested(CallNotesSchema, load_default=_call_notes_default)
-    acknowledge_consultative_only = fields.Boolean(load_default=False)
-    hold_id = fields.String(
+    acknowledge_consultative_only = Flag(load_default=False)
+    hold_id = Text(
         load_default=None,
         allow_none=True,
         validate=HOLD_ID,
@@ -246,10 +257,10 @@ class RescheduleSchema(Schema):
     the same rules as booking (acknowledgements included)."""
 
     start = Instant(required=True)
-    reviewer_id = fields.String(load_default=None, allow_none=True, validate=REVIEWER_ID)
-    acknowledge_consultative_only = fields.Boolean(load_default=False)
+    reviewer_id = Text(load_default=None, allow_none=True, validate=REVIEWER_ID)
+    acknowledge_consultative_only = Flag(load_default=False)
     call_notes = fields.Nested(CallNotesChangeSchema, load_default=dict, allow_none=True)
-    hold_id = fields.String(load_default=None, allow_none=True, validate=HOLD_ID)
+    hold_id = Text(load_default=None, allow_none=True, validate=HOLD_ID)
 
     @post_load
     def _value(self, data: dict, **_) -> RescheduleRequest:
@@ -257,7 +268,7 @@ class RescheduleSchema(Schema):
 
 
 class CancelSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=500))
 
 
 class AppointmentQuerySchema(Schema):
@@ -268,9 +279,9 @@ class HoldSchema(Schema):
     """`POST /api/v1/holds`: keep a time for this booking while the form is filled in."""
 
     case_refs = fields.List(
-        fields.String(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
     )
-    reviewer_id = fields.String(required=True, validate=REVIEWER_ID)
+    reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)
     time_zone = TimeZone(required=True)
 
@@ -285,37 +296,37 @@ class HoldSchema(Schema):
 
 
 class StoredHoldSchema(Schema):
-    id = fields.String(metadata={"description": "Opaque; only the caller that holds it uses it."})
-    reviewer_id = fields.String()
-    case_refs = fields.List(fields.String())
+    id = Text(metadata={"description": "Opaque; only the caller that holds it uses it."})
+    reviewer_id = Text()
+    case_refs = fields.List(Text())
     start = ProviderTime()
     end = ProviderTime()
     expires_at = fields.DateTime()
     required_call_notes = fields.List(
-        fields.String(),
+        Text(),
         metadata={"description": "The call notes a booking of this time must carry."},
     )
 
 
 class HoldIdSchema(Schema):
-    hold_id = fields.String(required=True, validate=HOLD_ID)
+    hold_id = Text(required=True, validate=HOLD_ID)
 
 
 class HistoryEventSchema(Schema):
-    action = fields.String()
-    actor = fields.String()
+    action = Text()
+    actor = Text()
     at = fields.DateTime()
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
 
 
 class HistorySchema(Schema):
-    appointment_id = fields.String()
+    appointment_id = Text()
     events = fields.List(fields.Nested(HistoryEventSchema))
 
 
 class FeedUrlSchema(Schema):
-    url = fields.String(
+    url = Text(
         metadata={
             "description": "Secret subscription URL serving text/calendar; no other "
             "credential. A new one replaces the previous."

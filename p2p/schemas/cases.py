@@ -4,7 +4,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from p2p.schemas.fields import Day, Instant, Npi, UsState, slug, text
+from p2p.schemas.fields import Day, Flag, Instant, Npi, Text, UsState, slug, text
 from p2p.vocabulary import CASE_STATUSES, DECIDED_STATUSES, LINES_OF_BUSINESS, OUTCOMES
 
 CASE_REF = validate.Regexp(
@@ -37,14 +37,14 @@ class CaseSchema(Schema):
     episode_id = text(64)
     member = fields.Nested(MemberSchema, required=True)
     health_plan = slug()
-    line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
-    status = fields.String(required=True, validate=validate.OneOf(CASE_STATUSES))
+    line_of_business = Text(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
+    status = Text(required=True, validate=validate.OneOf(CASE_STATUSES))
     determination_at = Instant(load_default=None, allow_none=True)
     info_due_at = Instant(load_default=None, allow_none=True)
-    additional_info_received = fields.Boolean(load_default=False)
-    appeal_filed = fields.Boolean(load_default=False)
-    reconsideration_completed = fields.Boolean(load_default=False)
-    service_rendered = fields.Boolean(load_default=False)
+    additional_info_received = Flag(load_default=False)
+    appeal_filed = Flag(load_default=False)
+    reconsideration_completed = Flag(load_default=False)
+    service_rendered = Flag(load_default=False)
     case_type = text(100, metadata={"example": "MSK Spine Surgery"})
     specialty = text(100, metadata={"example": "orthopedic_surgery"})
     ordering_provider = fields.Nested(OrderingProviderSchema, required=True)
@@ -64,34 +64,34 @@ class CaseSchema(Schema):
 
 
 class CaseRefSchema(Schema):
-    case_ref = fields.String(required=True, validate=CASE_REF)
+    case_ref = Text(required=True, validate=CASE_REF)
 
 
 class PostDecisionOptionSchema(Schema):
-    option = fields.String()
-    available = fields.Boolean()
+    option = Text()
+    available = Flag()
     until = fields.DateTime(allow_none=True)
-    handled_by = fields.String(allow_none=True)
+    handled_by = Text(allow_none=True)
 
 
 class AvailabilitySchema(Schema):
-    case_ref = fields.String()
-    eligible = fields.Boolean()
-    outcome = fields.String(metadata={"enum": list(OUTCOMES)})
-    level_of_review = fields.String(allow_none=True)
+    case_ref = Text()
+    eligible = Flag()
+    outcome = Text(metadata={"enum": list(OUTCOMES)})
+    level_of_review = Text(allow_none=True)
     valid_until = fields.DateTime(
         allow_none=True,
         metadata={"description": "When the outcome-changing window closes, in the policy's zone."},
     )
-    message = fields.String()
-    reason = fields.String(metadata={"description": "Which rule decided, as a stable code."})
+    message = Text()
+    reason = Text(metadata={"description": "Which rule decided, as a stable code."})
     post_decision_options = fields.List(fields.Nested(PostDecisionOptionSchema))
 
 
 class StoredCaseSchema(CaseSchema):
     """A case as stored, plus its P2P availability now."""
 
-    case_ref = fields.String()
+    case_ref = Text()
     determination_at = fields.DateTime(allow_none=True)
     info_due_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

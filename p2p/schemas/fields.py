@@ -14,7 +14,7 @@ US_STATES = frozenset(
     NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP""".split()
 )
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-_NPI = re.compile(r"^\d{10}$")
+_NPI = re.compile(r"^[0-9]{10}$")  # ASCII digits only: \d would take "١٢٣..." too
 
 
 def npi_check_digit_ok(npi: str) -> bool:
@@ -113,10 +113,69 @@ class Npi(fields.String):
         return npi
 
 
-def text(max_length: int, **kwargs) -> fields.String:
-    """A required-by-default, non-blank string with a length cap (huge strings are refused)."""
+# Characters no field takes: C0 controls but tab, newline and carriage return; DEL and the
+# C1 controls; the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069), which can make a calendar entry or an email read other than it is; lone
+# surrogates (not text, and the database refuses them).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# Line breaks, and the tab: only where a field holds free text over several lines.
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` may not be stored as text, or None."""
+    found = _FORBIDDEN.search(value)
+    if found:
+        return f"Contains a character that is not allowed (U+{ord(found.group()):04X})."
+    if not multiline and _BREAKS.search(value):
+        return "Must be one line: no line break or tab."
+    return None
+
+
+class Text(fields.String):
+    """Text a person typed: no control, bidi-override or surrogate characters, and no line
+    break unless `multiline` (contact instructions, a note)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(value, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+class Flag(fields.Boolean):
+    """A JSON boolean, true or false; "yes", 1 or "false" are refused, not guessed."""
+
+    default_error_messages = {"invalid": "Must be true or false (a JSON boolean)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class EmailAddress(fields.Email):
+    """An email address, also held to `Text`'s characters."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+def text(max_length: int, *, multiline: bool = False, **kwargs) -> Text:
+    """A required-by-default, non-blank `Text` with a length cap (huge strings are refused)."""
     kwargs.setdefault("required", True)
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+    return Text(multiline=multiline, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 def slug(**kwargs) -> fields.String:

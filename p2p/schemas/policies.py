@@ -3,22 +3,22 @@
 
 from marshmallow import Schema, fields, validate
 
-from p2p.schemas.fields import TimeZone, UsState, slug
+from p2p.schemas.fields import Flag, Text, TimeZone, UsState, slug
 from p2p.vocabulary import HANDLED_BY, LINES_OF_BUSINESS, WINDOW_UNITS
 
 
 class WindowSchema(Schema):
     length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3660))
-    unit = fields.String(required=True, validate=validate.OneOf(WINDOW_UNITS))
+    unit = Text(required=True, validate=validate.OneOf(WINDOW_UNITS))
 
 
 class ReconsiderationSchema(Schema):
-    delegated = fields.Boolean(required=True)
+    delegated = Flag(required=True)
     window = fields.Nested(WindowSchema, required=True)
 
 
 class AppealSchema(Schema):
-    handled_by = fields.String(required=True, validate=validate.OneOf(HANDLED_BY))
+    handled_by = Text(required=True, validate=validate.OneOf(HANDLED_BY))
     window = fields.Nested(WindowSchema, required=True)
 
 
@@ -33,34 +33,34 @@ class PolicySchema(Schema):
 
 
 class PolicyResponseSchema(PolicySchema):
-    health_plan = fields.String()
-    line_of_business = fields.String()
-    source = fields.String(metadata={"description": "Who set it: an API key or a policy file."})
+    health_plan = Text()
+    line_of_business = Text()
+    source = Text(metadata={"description": "Who set it: an API key or a policy file."})
     updated_at = fields.DateTime()
 
 
 class PolicyPathSchema(Schema):
     health_plan = slug()
-    line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
+    line_of_business = Text(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
 
 
 class PolicyFileEntrySchema(PolicySchema):
     health_plan = slug()
-    line_of_business = fields.String(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
+    line_of_business = Text(required=True, validate=validate.OneOf(LINES_OF_BUSINESS))
 
 
 class StateRuleBodySchema(Schema):
     """The body of `PUT /api/v1/state-rules/{state}`."""
 
-    requires_state_license = fields.Boolean(
+    requires_state_license = Flag(
         required=True,
         metadata={"description": "The reviewer must hold a licence in the member's state."},
     )
-    requires_same_specialty = fields.Boolean(
+    requires_same_specialty = Flag(
         required=True,
         metadata={"description": "The reviewer must share every case's specialty."},
     )
-    requires_member_consent = fields.Boolean(
+    requires_member_consent = Flag(
         required=True,
         metadata={"description": "The booking must record the member's consent."},
     )
@@ -77,7 +77,7 @@ class StateRulePathSchema(Schema):
 
 
 class StoredStateRuleSchema(StateRuleSchema):
-    source = fields.String(metadata={"description": "Who set it: a migration, a file, a key."})
+    source = Text(metadata={"description": "Who set it: a migration, a file, a key."})
     updated_at = fields.DateTime()
 
 
@@ -88,7 +88,7 @@ class StateRuleListSchema(Schema):
 class PolicyFileSchema(Schema):
     """`flask p2p load-policies FILE`: a versioned file of policies and state rules."""
 
-    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    sources = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    version = Text(required=True, validate=validate.Length(min=1, max=40))
+    sources = fields.Dict(keys=Text(), values=Text(), load_default=dict)
     policies = fields.List(fields.Nested(PolicyFileEntrySchema), required=True)
     state_rules = fields.List(fields.Nested(StateRuleSchema), load_default=list)

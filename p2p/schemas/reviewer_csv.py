@@ -42,7 +42,12 @@ def _hours(cell: str) -> list[list[str]]:
 
 
 def _csv_document(row: dict) -> dict:
-    active = (row.get("active") or "true").strip().lower()
+    cell = (row.get("active") or "true").strip().lower()
+    # A CSV cell is text: the usual spellings of yes and no, anything else left for the
+    # schema to refuse by name.
+    active = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
+        cell, cell
+    )
     return {
         "name": (row.get("name") or "").strip(),
         "credentials": (row.get("credentials") or "").strip(),

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from p2p import slots
-from p2p.schemas.fields import Day, Instant, TimeZone, UsState, text
+from p2p.schemas.fields import Day, EmailAddress, Flag, Instant, Text, TimeZone, UsState, text
 
 REVIEWER_ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
@@ -21,8 +21,8 @@ class WeeklyHours(fields.Dict):
             {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], "wed": [["08:00", "17:00"]]},
         )
         super().__init__(
-            keys=fields.String(validate=validate.OneOf(slots.DAY_NAMES)),
-            values=fields.List(fields.List(fields.String(), validate=validate.Length(equal=2))),
+            keys=Text(validate=validate.OneOf(slots.DAY_NAMES)),
+            values=fields.List(fields.List(Text(), validate=validate.Length(equal=2))),
             **kwargs,
         )
 
@@ -40,7 +40,7 @@ class WeeklyHours(fields.Dict):
 def _names(max_items: int, **kwargs) -> fields.List:
     kwargs.setdefault("required", True)
     return fields.List(
-        fields.String(validate=validate.Length(min=1, max=100)),
+        Text(validate=validate.Length(min=1, max=100)),
         validate=validate.Length(max=max_items),
         **kwargs,
     )
@@ -56,8 +56,8 @@ class ReviewerSchema(Schema):
     licensed_states = fields.List(UsState(), required=True, validate=validate.Length(max=60))
     time_zone = TimeZone(required=True)
     weekly_hours = WeeklyHours(required=True)
-    active = fields.Boolean(load_default=True)
-    email = fields.Email(
+    active = Flag(load_default=True)
+    email = EmailAddress(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=254),
@@ -66,19 +66,19 @@ class ReviewerSchema(Schema):
 
 
 class StoredReviewerSchema(ReviewerSchema):
-    reviewer_id = fields.String()
+    reviewer_id = Text()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class ReviewerIdSchema(Schema):
-    reviewer_id = fields.String(required=True, validate=REVIEWER_ID)
+    reviewer_id = Text(required=True, validate=REVIEWER_ID)
 
 
 class TimeOffSchema(Schema):
     start = Instant(required=True)
     end = Instant(required=True)
-    reason = fields.String(load_default="", validate=validate.Length(max=200))
+    reason = Text(load_default="", multiline=True, validate=validate.Length(max=200))
 
     @validates_schema
     def _ends_after_start(self, data: dict, **_):
@@ -88,10 +88,10 @@ class TimeOffSchema(Schema):
 
 class StoredTimeOffSchema(Schema):
     id = fields.Integer()
-    reviewer_id = fields.String()
+    reviewer_id = Text()
     start = fields.DateTime()
     end = fields.DateTime()
-    reason = fields.String()
+    reason = Text()
 
 
 class DateRangeQuerySchema(Schema):

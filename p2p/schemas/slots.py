@@ -4,14 +4,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from p2p import slots
 from p2p.schemas.cases import CASE_REF
-from p2p.schemas.fields import Day, RepeatableList, TimeZone
+from p2p.schemas.fields import Day, Flag, RepeatableList, Text, TimeZone
 
 MAX_CASES = 10
 
 
 class SlotQuerySchema(Schema):
     case_refs = RepeatableList(
-        fields.String(validate=CASE_REF),
+        Text(validate=CASE_REF),
         required=True,
         validate=validate.Length(min=1, max=MAX_CASES),
         metadata={
@@ -28,7 +28,7 @@ class SlotQuerySchema(Schema):
         },
     )
     days = RepeatableList(
-        fields.String(validate=validate.OneOf(slots.DAY_NAMES)),
+        Text(validate=validate.OneOf(slots.DAY_NAMES)),
         load_default=lambda: ["mon", "tue", "wed", "thu", "fri"],
         validate=validate.Length(min=1, max=7),
         metadata={"description": "Preferred days; default mon,tue,wed,thu,fri."},
@@ -52,10 +52,10 @@ class WeekSchema(Schema):
 
 
 class SearchCaseSchema(Schema):
-    case_ref = fields.String()
-    outcome = fields.String()
+    case_ref = Text()
+    outcome = Text()
     valid_until = fields.DateTime(allow_none=True)
-    slot_before_deadline = fields.Boolean(
+    slot_before_deadline = Flag(
         allow_none=True,
         metadata={
             "description": "Outcome-changing cases: does any slot start before "
@@ -65,30 +65,30 @@ class SearchCaseSchema(Schema):
 
 
 class MatchSchema(Schema):
-    specialty = fields.Boolean()
-    state_license = fields.Boolean()
+    specialty = Flag()
+    state_license = Flag()
 
 
 class SlotSchema(Schema):
     start = fields.DateTime()
     end = fields.DateTime()
-    label = fields.String(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
-    consultative_only_case_refs = fields.List(fields.String())
+    label = Text(metadata={"example": "Mon 11/23/26 3:15 pm PST"})
+    consultative_only_case_refs = fields.List(Text())
 
 
 class ReviewerSlotsSchema(Schema):
-    reviewer_id = fields.String()
-    name = fields.String()
-    credentials = fields.String()
+    reviewer_id = Text()
+    name = Text()
+    credentials = Text()
     match = fields.Nested(MatchSchema)
-    match_acknowledgement_required = fields.Boolean(
+    match_acknowledgement_required = Flag(
         metadata={
             "description": "A member state's rule (e.g. TX licence or same specialty) "
             "is not met: booking needs the matching call note."
         },
     )
     required_call_notes = fields.List(
-        fields.String(),
+        Text(),
         metadata={
             "description": "The call notes a booking of this reviewer must carry (e.g. "
             "tx_license_waived, oh_member_consent)."
@@ -99,18 +99,18 @@ class ReviewerSlotsSchema(Schema):
 
 class PriorityGroupSchema(Schema):
     priority = fields.Integer()
-    label = fields.String()
+    label = Text()
     reviewers = fields.List(fields.Nested(ReviewerSlotsSchema))
 
 
 class EmptySchema(Schema):
-    reason = fields.String(metadata={"enum": list(slots.EMPTY_REASONS)})
-    message = fields.String()
+    reason = Text(metadata={"enum": list(slots.EMPTY_REASONS)})
+    message = Text()
     first_week_with_slots = Day(allow_none=True)
 
 
 class SlotSearchSchema(Schema):
-    time_zone = fields.String()
+    time_zone = Text()
     week = fields.Nested(WeekSchema)
     cases = fields.List(fields.Nested(SearchCaseSchema))
     groups = fields.List(fields.Nested(PriorityGroupSchema))

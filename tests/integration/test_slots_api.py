@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import pytz
+from sqlalchemy import text
 
 from p2p.extensions import db
 from p2p.models import Reservation
@@ -293,8 +294,20 @@ def test_response_body_is_the_app_json_of_the_document(app, client, portal, worl
     from p2p.services import search as slot_search
 
     put_reviewer, put_case = world
-    put_reviewer("ny", name='Dr. José "Pepe"\tNúñez \\ 東\x7f')
-    put_reviewer("hi", time_zone="Pacific/Honolulu", licensed_states=["HI"], name="Dr. Kai\u2028")
+    put_reviewer("ny")
+    put_reviewer("hi", time_zone="Pacific/Honolulu", licensed_states=["HI"])
+    # Names the API would refuse (a tab, DEL, U+2028) can still come from a row written
+    # around it, in SQL: the encoder must escape them as the JSON provider does.
+    with app.app_context():
+        for reviewer_id, name in (
+            ("ny", 'Dr. José "Pepe"\tNúñez \\ 東\x7f'),
+            ("hi", "Dr. Kai\u2028"),
+        ):
+            db.session.execute(
+                text("UPDATE reviewers SET name = :name WHERE reviewer_id = :id"),
+                {"name": name, "id": reviewer_id},
+            )
+        db.session.commit()
     put_case("A1")
     put_case("P1", status="pended", determination_at=None, info_due_at="2026-11-25T12:00:00-05:00")
     seen = set()

@@ -23,7 +23,10 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize(("status", "action"), list(itertools.product(APPOINTMENT_STATUSES, ACTIONS)))
+PAIRS = list(itertools.product(APPOINTMENT_STATUSES, ACTIONS))
+
+
+@pytest.mark.parametrize(("status", "action"), PAIRS)
 def test_every_pair_of_status_and_action(status, action):
     assert states.next_status(status, action) == ALLOWED.get((status, action))
 
