@@ -25,8 +25,7 @@ run: $(VENV)/.installed
 	@echo
 	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
 	@echo
-	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
-		--logger-class p2p.access_log.AccessLogger --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' wsgi:app
+	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

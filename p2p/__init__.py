@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from p2p import config
+from p2p import config, serving
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.json.sort_keys = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    serving.app_logging()
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from p2p.extensions import db, migrate
