@@ -23,13 +23,20 @@ def _fail(error: P2PError) -> None:
 @p2p.command("create-api-key")
 @click.argument("name")
 @click.option("--role", type=click.Choice(API_ROLES), required=True)
-def create_api_key(name: str, role: str) -> None:
+@click.option(
+    "--health-plan",
+    "health_plans",
+    multiple=True,
+    help="Limit a portal key to this health plan's cases and appointments (repeatable).",
+)
+def create_api_key(name: str, role: str, health_plans: tuple[str, ...]) -> None:
     """Make an API key; it is printed once, alone on the last line."""
     try:
-        key = api_keys.create_api_key(name, role, now())
+        key = api_keys.create_api_key(name, role, now(), health_plans)
     except P2PError as error:
         _fail(error)
-    click.echo(f"Created {role} key {name!r}. Store it now: only its hash is kept.")
+    scope = f" for {', '.join(sorted(set(health_plans)))}" if health_plans else ""
+    click.echo(f"Created {role} key {name!r}{scope}. Store it now: only its hash is kept.")
     click.echo(key)
 
 

@@ -105,6 +105,15 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Port
         # are believed (werkzeug's ProxyFix); 0: none, the request is taken as it arrives.
         "P2P_PROXY_HOPS": int(os.environ.get("P2P_PROXY_HOPS", "0")),
+        # Abuse limits (p2p/api/limits.py): shared in Redis across workers and instances
+        # when one is named, else counted in each process. A Redis that stops answering
+        # falls back to memory rather than failing requests.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "P2P_RATE_LIMITS": {},  # kind -> "N per minute"; unset kinds keep the defaults
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
         "P2P_MINIMUM_NOTICE": timedelta(
             minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))

@@ -68,3 +68,12 @@ class Unauthorized(P2PError):
 class Forbidden(P2PError):
     status = 403
     code = "forbidden"
+
+
+class RateLimited(P2PError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, sent as Retry-After

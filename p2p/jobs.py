@@ -33,6 +33,7 @@ from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import Appointment, SchedulerLease
 from p2p.notifications import transport
+from p2p.services import lookups
 from p2p.services.appointments import changes, holds, records
 from p2p.vocabulary import SCHEDULED
 
@@ -83,11 +84,17 @@ def complete_past(moment: datetime) -> int:
     return changes.complete_past(moment)
 
 
+def purge_lookups(moment: datetime) -> int:
+    """Forget date-of-birth counts whose window and lock are over."""
+    return lookups.purge(moment)
+
+
 JOBS = {
     "deliver_outbox": (deliver_outbox, 30),
     "expire_holds": (expire_holds, 60),
     "send_reminders": (send_reminders, 60),
     "complete_past": (complete_past, 300),
+    "purge_lookups": (purge_lookups, 900),
 }
 
 

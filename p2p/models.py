@@ -31,8 +31,24 @@ class ApiKey(db.Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The health plans whose cases and appointments this key may see and change; None:
+    # every plan (the UM company's own portal).
+    health_plans: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LookupLock(db.Model):
+    """The wrong dates of birth tried for one case reference (known or not, so that the
+    lock itself tells nothing), counted in the database so that every worker and instance
+    sees the same count (p2p/services/lookups.py)."""
+
+    __tablename__ = "lookup_locks"
+
+    case_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Policy(db.Model):

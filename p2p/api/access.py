@@ -9,6 +9,7 @@ from flask import current_app, g, request
 from p2p.database import read_only_session
 from p2p.errors import Forbidden, Unauthorized
 from p2p.services.api_keys import role_of
+from p2p.services.callers import Caller
 
 # admin may do everything portal may (API.md, Conventions).
 ROLE_GRANTS = {"portal": {"portal"}, "admin": {"portal", "admin"}}
@@ -75,7 +76,9 @@ def authenticate() -> None:
     caller = role_of(key) if key else None
     if caller is None:
         raise Unauthorized("A valid API key is required: Authorization: Bearer <key>.")
-    g.api_caller, g.api_role = caller
+    name, g.api_role, plans = caller
+    g.api_caller = name
+    g.caller = Caller(name, health_plans=plans)
     needed = required_role()
     if needed not in ROLE_GRANTS[g.api_role]:
         raise Forbidden(f"This API key's role ({g.api_role}) may not do this; it needs {needed}.")

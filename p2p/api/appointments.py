@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
+from p2p.api.limits import limited
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound
@@ -60,18 +61,19 @@ def _known(appointment_id: str) -> str:
 @blp.route("")
 class AppointmentsView(MethodView):
     @requires("portal")
+    @limited("bookings")
     @blp.arguments(BookingSchema)
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, AppointmentSchema)
     def post(self, request, headers: dict):
-        appointment, _ = booking.book(request, g.api_caller, now(), scheduling(), headers["key"])
+        appointment, _ = booking.book(request, g.caller, now(), scheduling(), headers["key"])
         return appointment
 
     @requires("portal")
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentListSchema)
     def get(self, query: dict):
-        return {"appointments": queries.appointments_for_provider(query["npi"])}
+        return {"appointments": queries.appointments_for_provider(query["npi"], g.caller)}
 
 
 @blp.route("/<appointment_id>")
@@ -79,26 +81,28 @@ class AppointmentView(MethodView):
     @requires("portal")
     @blp.response(200, AppointmentSchema)
     def get(self, appointment_id: str):
-        return queries.get_appointment(_known(appointment_id))
+        return queries.get_appointment(_known(appointment_id), g.caller)
 
 
 @blp.route("/<appointment_id>/reschedule")
 class RescheduleView(MethodView):
     @requires("portal")
+    @limited("bookings")
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, request, appointment_id: str):
         appointment_id = _known(appointment_id)
-        return changes.reschedule(appointment_id, request, g.api_caller, now(), scheduling())
+        return changes.reschedule(appointment_id, request, g.caller, now(), scheduling())
 
 
 @blp.route("/<appointment_id>/cancel")
 class CancelView(MethodView):
     @requires("portal")
+    @limited("bookings")
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, document: dict, appointment_id: str):
-        return changes.cancel(_known(appointment_id), document["reason"], g.api_caller, now())
+        return changes.cancel(_known(appointment_id), document["reason"], g.caller, now())
 
 
 @blp.route("/<appointment_id>/history")
@@ -106,7 +110,7 @@ class HistoryView(MethodView):
     @requires("portal")
     @blp.response(200, HistorySchema)
     def get(self, appointment_id: str):
-        events = queries.history(_known(appointment_id))
+        events = queries.history(_known(appointment_id), g.caller)
         return {"appointment_id": appointment_id, "events": events}
 
 
@@ -115,7 +119,7 @@ class CalendarFileView(MethodView):
     @requires("portal")
     @blp.response(200, description="An iCalendar file (text/calendar).")
     def get(self, appointment_id: str):
-        appointment = queries.get_appointment(_known(appointment_id))
+        appointment = queries.get_appointment(_known(appointment_id), g.caller)
         return Response(
             records.appointment_ics(appointment, now()),
             mimetype="text/calendar",
@@ -126,10 +130,11 @@ class CalendarFileView(MethodView):
 @holds_blp.route("")
 class HoldsView(MethodView):
     @requires("portal")
+    @limited("holds")
     @holds_blp.arguments(HoldSchema)
     @holds_blp.response(201, StoredHoldSchema)
     def post(self, request):
-        return holds.hold(request, g.api_caller, now(), scheduling())
+        return holds.hold(request, g.caller, now(), scheduling())
 
 
 @holds_blp.route("/<hold_id>")
@@ -138,4 +143,4 @@ class HoldView(MethodView):
     @holds_blp.response(204)
     def delete(self, hold_id: str):
         hold_id = validated_path(HoldIdSchema(), hold_id=hold_id)["hold_id"]
-        holds.release_hold(hold_id, g.api_caller, now())
+        holds.release_hold(hold_id, g.caller, now())

@@ -3,8 +3,9 @@
 from flask import g
 from flask.views import MethodView
 
-from p2p.api.access import reads_only, requires
+from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
+from p2p.api.limits import limited
 from p2p.clock import now
 from p2p.schemas.cases import (
     AvailabilityQuerySchema,
@@ -31,17 +32,20 @@ class CaseView(MethodView):
     @blp.alt_response(201, schema=StoredCaseSchema, description="Case created.")
     def put(self, document: dict, case_ref: str):
         case_ref = validated_path(CaseRefSchema(), case_ref=case_ref)["case_ref"]
-        stored, created = cases.put_case(case_ref, document, now(), g.api_caller)
+        stored, created = cases.put_case(case_ref, document, now(), g.caller)
         return stored, 201 if created else 200
 
 
 @blp.route("/<case_ref>/p2p-availability")
 class AvailabilityView(MethodView):
     @requires("portal")
-    @reads_only
+    @limited("availability")
     @blp.arguments(AvailabilityQuerySchema, location="query")
     @blp.arguments(MemberDobHeaderSchema, location="headers")
     @blp.response(200, AvailabilitySchema)
     def get(self, query: dict, headers: dict, case_ref: str):
         case_ref = validated_path(CaseRefSchema(), case_ref=case_ref)["case_ref"]
-        return cases.check_availability(case_ref, headers["dob"], query["at"] or now())
+        moment = now()
+        return cases.check_availability(
+            case_ref, headers["dob"], query["at"] or moment, moment, g.caller
+        )

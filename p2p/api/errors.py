@@ -75,7 +75,11 @@ def render_http_exception(error: HTTPException):
 
 
 def render_domain_error(error: P2PError):
-    return jsonify(error_body(error.code, error.message, error.fields, error.reason)), error.status
+    response = jsonify(error_body(error.code, error.message, error.fields, error.reason))
+    response.status_code = error.status
+    if retry_after := getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def render_unexpected(error: Exception):

@@ -1,6 +1,6 @@
 """Slot search (portal): a week of bookable times for the provider's cases."""
 
-from flask import current_app
+from flask import current_app, g
 from flask.views import MethodView
 
 from p2p import slots
@@ -35,6 +35,7 @@ class SlotsView(MethodView):
             scheduling(),
             slot_answers(),
             result_body,
+            g.caller,
         )
         # Written by slot_body.result_body (the JSON of result_document, which a test holds
         # to the schema above; compact even in debug mode), maybe from the search memo:

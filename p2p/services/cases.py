@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -12,11 +11,13 @@ from p2p.database import transaction
 from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import Case
-from p2p.services import policies
+from p2p.services import lookups, policies
 from p2p.services.appointments.reconcile import reconcile_case
+from p2p.services.callers import Caller
 from p2p.services.scheduling import facts
 
 UNKNOWN_CASE = "No case matches this reference and date of birth."
+PORTAL = Caller("portal")
 
 _MEMBER = {
     "name": "member_name",
@@ -51,11 +52,14 @@ def decide(case: Case, at: datetime) -> eligibility.Availability:
 
 
 def put_case(
-    case_ref: str, document: dict, now: datetime, actor: str = "portal"
+    case_ref: str, document: dict, now: datetime, caller: Caller = PORTAL
 ) -> tuple[dict, bool]:
     """Create or replace a case; answer (the stored case with its availability now, as
-    plain values; whether it was created)."""
+    plain values; whether it was created). A caller limited to health plans writes only
+    cases of those plans; another plan's case is answered like an unknown one."""
     with transaction():
+        if not caller.covers_plan(document["health_plan"]):
+            raise ValidationFailed.on("health_plan", "Not a health plan of this API key.")
         if policies.find_policy(document["health_plan"], document["line_of_business"]) is None:
             missing = f"{document['health_plan']}/{document['line_of_business']}"
             raise ValidationFailed(
@@ -66,6 +70,8 @@ def put_case(
                 },
             )
         case = find_case(case_ref)
+        if case is not None and not caller.covers(case):
+            raise NotFound(f"No case {case_ref!r}.")
         created = case is None
         if created:
             case = Case(case_ref=case_ref, created_at=now)
@@ -79,7 +85,7 @@ def put_case(
         case.updated_at = now
         availability = decide(case, now)
         if not created:
-            reconcile_case(case, actor, now)
+            reconcile_case(case, caller.name, now)
         stored = case_document(case, availability)
     return stored, created
 
@@ -107,15 +113,16 @@ def availability_document(case: Case, availability: eligibility.Availability) ->
     }
 
 
-def check_availability(case_ref: str, member_dob: date, at: datetime) -> dict:
-    """The portal's "P2P AVAILABILITY" for a case, given the member's date of birth.
+def check_availability(
+    case_ref: str, member_dob: date, at: datetime, now: datetime, caller: Caller | None = None
+) -> dict:
+    """The portal's "P2P AVAILABILITY" for a case, given the member's date of birth, at
+    `at` (when the call would take place).
 
     A wrong date of birth answers exactly like an unknown case, so the endpoint cannot be
-    used to learn which case references exist.
+    used to learn which case references exist; guessing is locked out (`lookups`).
     """
-    case = find_case(case_ref)
-    if case is None or not hmac.compare_digest(
-        case.member_dob.isoformat().encode(), member_dob.isoformat().encode()
-    ):
+    case = lookups.find_by_member(case_ref, member_dob, now, caller)
+    if case is None:
         raise NotFound(UNKNOWN_CASE)
     return availability_document(case, decide(case, at))

@@ -75,10 +75,11 @@ class PolicyBook:
 
 @dataclass(frozen=True)
 class KeyRing:
-    """The live (unrevoked) API keys: SHA-256 of the key -> (name, role)."""
+    """The live (unrevoked) API keys: SHA-256 of the key -> (name, role, health plans or
+    None for every plan)."""
 
     version: int | None
-    live: dict[str, tuple[str, str]]
+    live: dict[str, tuple[str, str, frozenset[str] | None]]
 
 
 def profile(row: Reviewer) -> slots.Reviewer:
@@ -142,9 +143,11 @@ def _load_api_keys(version: int | None) -> KeyRing:
     return KeyRing(
         version,
         {
-            key_hash: (name, role)
-            for key_hash, name, role in db.session.execute(
-                select(ApiKey.key_hash, ApiKey.name, ApiKey.role).where(ApiKey.revoked_at.is_(None))
+            key_hash: (name, role, frozenset(plans) if plans is not None else None)
+            for key_hash, name, role, plans in db.session.execute(
+                select(ApiKey.key_hash, ApiKey.name, ApiKey.role, ApiKey.health_plans).where(
+                    ApiKey.revoked_at.is_(None)
+                )
             )
         },
     )

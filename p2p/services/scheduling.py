@@ -29,6 +29,7 @@ from p2p.extensions import db
 from p2p.models import MAX_RESERVATION, Case, Reservation, Reviewer, TimeOff
 from p2p.services import policies as policy_service
 from p2p.services import reference
+from p2p.services.callers import Caller
 from p2p.timestamps import UTCDateTime, epoch_seconds
 
 
@@ -78,11 +79,20 @@ _CASES = select(Case).where(Case.case_ref.in_(bindparam("refs", expanding=True))
 
 
 def load_cases(
-    case_refs: Sequence[str], now: datetime, *, book: reference.PolicyBook | None = None
+    case_refs: Sequence[str],
+    now: datetime,
+    *,
+    caller: Caller | None = None,
+    book: reference.PolicyBook | None = None,
 ) -> CaseSet:
-    """Cases by reference; unknown ones are a 422 naming them, unavailable ones not_eligible."""
+    """Cases by reference; unknown ones (and those the caller may not see) are a 422 naming
+    them, unavailable ones not_eligible."""
     book = book or reference.policy_book()
-    found = {case.case_ref: case for case in db.session.scalars(_CASES, {"refs": list(case_refs)})}
+    found = {
+        case.case_ref: case
+        for case in db.session.scalars(_CASES, {"refs": list(case_refs)})
+        if caller is None or caller.covers(case)
+    }
     unknown = [ref for ref in case_refs if ref not in found]
     if unknown:
         raise ValidationFailed.on("case_refs", f"Unknown case(s): {', '.join(unknown)}.")

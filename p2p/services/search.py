@@ -19,6 +19,7 @@ from p2p.config import Scheduling
 from p2p.errors import ValidationFailed
 from p2p.services import reference
 from p2p.services.answers import AnswerMemo
+from p2p.services.callers import Caller
 from p2p.services.scheduling import calendar_rows, load_cases, request_for, with_calendars
 from p2p.time_zones import local_date, week_range
 
@@ -35,9 +36,10 @@ def search(
     week_of: date | None,
     now: datetime,
     settings: Scheduling,
+    caller: Caller | None = None,
 ) -> slots.WeekResult:
     """A week of slots for these cases, in the provider's zone and preferences."""
-    result, _ = _search(case_refs, preferences, week_of, now, settings, None)
+    result, _ = _search(case_refs, preferences, week_of, now, settings, None, None, caller)
     return result
 
 
@@ -49,10 +51,11 @@ def search_rendered(
     settings: Scheduling,
     memo: AnswerMemo | None,
     render: Render,
+    caller: Caller | None = None,
 ) -> bytes:
     """`render` of the same search; from `memo` when everything the answer is computed from
     is what it was for a recent search rendered the same way."""
-    found, key = _search(case_refs, preferences, week_of, now, settings, memo, render)
+    found, key = _search(case_refs, preferences, week_of, now, settings, memo, render, caller)
     if isinstance(found, bytes):
         return found
     body = render(found)
@@ -69,6 +72,7 @@ def _search(
     settings: Scheduling,
     memo: AnswerMemo | None,
     render: Render | None = None,
+    caller: Caller | None = None,
 ) -> tuple[slots.WeekResult | bytes, tuple | None]:
     """(the result, its memo key), or (the rendering a recent search with this key gave,
     key)."""
@@ -79,7 +83,7 @@ def _search(
             "week_of", f"Search within {MAX_WEEKS_AWAY} weeks of today, before or after."
         )
     registry, book = reference.both()
-    cases = load_cases(case_refs, now, book=book)
+    cases = load_cases(case_refs, now, caller=caller, book=book)
     request = request_for(cases, preferences, week_of, now, settings)
     profiles = registry.trained(request.case_types)
     week_start, week_end = week_range(preferences.time_zone, week_of)

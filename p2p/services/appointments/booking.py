@@ -28,6 +28,7 @@ from p2p.models import Appointment as AppointmentRow
 from p2p.models import AppointmentCase, IdempotencyKey
 from p2p.services.appointments import holds, records
 from p2p.services.appointments.reservations import reserve, taking_time
+from p2p.services.callers import Caller
 from p2p.services.scheduling import (
     load_cases,
     require_bookable,
@@ -40,7 +41,7 @@ from p2p.vocabulary import SCHEDULED
 
 def book(
     request: BookingRequest,
-    caller: str,
+    caller: Caller,
     now: datetime,
     settings: Scheduling,
     idempotency_key: str | None = None,
@@ -58,7 +59,7 @@ def book(
             if idempotency_key:
                 db.session.add(
                     IdempotencyKey(
-                        caller=caller,
+                        caller=caller.name,
                         key=idempotency_key,
                         request_hash=fingerprint,
                         appointment_id=appointment.id,
@@ -82,10 +83,10 @@ def book(
 
 
 def _book(
-    request: BookingRequest, caller: str, now: datetime, settings: Scheduling
+    request: BookingRequest, caller: Caller, now: datetime, settings: Scheduling
 ) -> Appointment:
     start = utc(request.start)
-    cases = load_cases(request.case_refs, now)
+    cases = load_cases(request.case_refs, now, caller=caller)
     held = holds.usable_hold(
         request.hold_id, caller, request.reviewer_id, start, request.case_refs, now
     )
@@ -126,7 +127,7 @@ def _book(
         performer=as_dict(request.performer),
         call_notes=records.stored_notes(request.call_notes),
         acknowledge_consultative_only=request.acknowledge_consultative_only,
-        created_by=caller,
+        created_by=caller.name,
         created_at=now,
         updated_at=now,
     )
@@ -146,7 +147,7 @@ def _book(
     db.session.add(row)
     db.session.flush()  # the reservation (no-overlap check) and the appointment, in order
     return records.changed(
-        row, records.CREATED, caller, now, None, email="booked", new_sequence=False
+        row, records.CREATED, caller.name, now, None, email="booked", new_sequence=False
     )
 
 
@@ -155,8 +156,8 @@ def _fingerprint(request: BookingRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replayed(caller: str, key: str, fingerprint: str) -> Appointment | None:
-    stored = db.session.get(IdempotencyKey, (caller, key))
+def _replayed(caller: Caller, key: str, fingerprint: str) -> Appointment | None:
+    stored = db.session.get(IdempotencyKey, (caller.name, key))
     if stored is None:
         return None
     if stored.request_hash != fingerprint:

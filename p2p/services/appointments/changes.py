@@ -19,6 +19,7 @@ from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
 from p2p.services.appointments import holds, records
 from p2p.services.appointments.reservations import taking_time
+from p2p.services.callers import SCHEDULER, Caller
 from p2p.services.scheduling import (
     load_cases,
     require_bookable,
@@ -29,7 +30,7 @@ from p2p.timestamps import utc
 from p2p.vocabulary import SCHEDULED
 
 
-def locked(appointment_id: str, visible=None) -> AppointmentRow:
+def locked(appointment_id: str, caller: Caller | None = None) -> AppointmentRow:
     """The appointment, locked for this transaction.
 
     The lock is taken on the appointment row alone (no eager joins): after waiting for a
@@ -44,7 +45,7 @@ def locked(appointment_id: str, visible=None) -> AppointmentRow:
         .execution_options(populate_existing=True)
     )
     row = db.session.scalars(query).first()
-    if row is None or (visible is not None and not visible(row)):
+    if row is None or (caller is not None and not caller.sees(row)):
         raise NotFound(f"No appointment {appointment_id!r}.")
     return row
 
@@ -52,15 +53,13 @@ def locked(appointment_id: str, visible=None) -> AppointmentRow:
 def reschedule(
     appointment_id: str,
     request: RescheduleRequest,
-    caller: str,
+    caller: Caller,
     now: datetime,
     settings: Scheduling,
-    *,
-    visible=None,
 ) -> Appointment:
     def attempt() -> Appointment:
         with transaction():
-            return _reschedule(appointment_id, request, caller, now, settings, visible)
+            return _reschedule(appointment_id, request, caller, now, settings)
 
     return taking_time(attempt)
 
@@ -68,12 +67,11 @@ def reschedule(
 def _reschedule(
     appointment_id: str,
     request: RescheduleRequest,
-    caller: str,
+    caller: Caller,
     now: datetime,
     settings: Scheduling,
-    visible,
 ) -> Appointment:
-    row = locked(appointment_id, visible)
+    row = locked(appointment_id, caller)
     records.require_allowed(row, states.RESCHEDULE)
     reviewer_id = request.reviewer_id or row.reviewer_id
     start = utc(request.start)
@@ -92,11 +90,11 @@ def _reschedule(
         row.call_notes = records.stored_notes(notes)
         row.acknowledge_consultative_only = acknowledged
         return records.changed(
-            row, records.NOTES_UPDATED, caller, now, before, email=None, new_sequence=False
+            row, records.NOTES_UPDATED, caller.name, now, before, email=None, new_sequence=False
         )
     active = [link for link in row.cases if link.removed_at is None]
     case_refs = tuple(link.case.case_ref for link in active)
-    cases = load_cases(case_refs, now)
+    cases = load_cases(case_refs, now, caller=caller)
     held = holds.usable_hold(request.hold_id, caller, reviewer_id, start, case_refs, now)
     ignored = [row.reservation_id, held.reservation_id if held else None]
     check = time_for(
@@ -126,20 +124,20 @@ def _reschedule(
     row.acknowledge_consultative_only = acknowledged
     for link, outcome in zip(active, cases.outcomes_at(start), strict=True):
         link.outcome, link.level_of_review = outcome.outcome, outcome.level_of_review
-    return records.changed(row, records.RESCHEDULED, caller, now, before, email="rescheduled")
+    return records.changed(
+        row, records.RESCHEDULED, caller.name, now, before, email="rescheduled"
+    )
 
 
-def cancel(
-    appointment_id: str, reason: str, caller: str, now: datetime, *, visible=None
-) -> Appointment:
+def cancel(appointment_id: str, reason: str, caller: Caller, now: datetime) -> Appointment:
     def attempt() -> Appointment:
         with transaction():
-            return cancel_locked(locked(appointment_id, visible), reason, caller, now)
+            return cancel_locked(locked(appointment_id, caller), reason, caller.name, now)
 
     return retrying(attempt)
 
 
-def cancel_locked(row: AppointmentRow, reason: str, caller: str, now: datetime) -> Appointment:
+def cancel_locked(row: AppointmentRow, reason: str, actor: str, now: datetime) -> Appointment:
     """Cancel an appointment already locked by the caller's transaction."""
     before = records.snapshot(row)
     records.transition(row, states.CANCEL)
@@ -149,7 +147,7 @@ def cancel_locked(row: AppointmentRow, reason: str, caller: str, now: datetime) 
         db.session.delete(reservation)  # frees the time
     row.cancel_reason = reason
     # A new sequence: a CANCEL supersedes the last REQUEST (RFC 5546).
-    return records.changed(row, records.CANCELLED_ACTION, caller, now, before, email="cancelled")
+    return records.changed(row, records.CANCELLED_ACTION, actor, now, before, email="cancelled")
 
 
 def complete_past(now: datetime) -> int:
@@ -164,7 +162,7 @@ def complete_past(now: datetime) -> int:
             before = records.snapshot(row)
             records.transition(row, states.COMPLETE)
             records.changed(
-                row, records.COMPLETED_ACTION, "scheduler", now, before, email=None,
+                row, records.COMPLETED_ACTION, SCHEDULER.name, now, before, email=None,
                 new_sequence=False,
             )
             done += 1

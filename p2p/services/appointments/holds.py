@@ -21,6 +21,7 @@ from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
 from p2p.models import Hold, Reservation
 from p2p.services.appointments.reservations import reserve, taking_time
+from p2p.services.callers import Caller
 from p2p.services.scheduling import (
     load_cases,
     require_offered,
@@ -33,14 +34,14 @@ RELEASED = "released"
 EXPIRED = "expired"
 
 
-def hold(request: HoldRequest, caller: str, now: datetime, settings: Scheduling) -> HeldTime:
+def hold(request: HoldRequest, caller: Caller, now: datetime, settings: Scheduling) -> HeldTime:
     """Keep the time for `caller`: the same rules as booking decide whether it may be held
     (a time the search offers; 409 if someone else has it). Acknowledgements are the
     booking's business: a hold only keeps the time."""
 
     def attempt() -> HeldTime:
         with transaction():
-            cases = load_cases(request.case_refs, now)
+            cases = load_cases(request.case_refs, now, caller=caller)
             check = time_for(
                 cases, request.reviewer_id, request.start, request.time_zone, now, settings
             )
@@ -50,7 +51,7 @@ def hold(request: HoldRequest, caller: str, now: datetime, settings: Scheduling)
             expires_at = now + settings.hold
             held = Hold(
                 id=new_hold_id(),
-                holder=caller,
+                holder=caller.name,
                 reviewer_id=request.reviewer_id,
                 start_at=start,
                 end_at=end,
@@ -82,15 +83,15 @@ def new_hold_id() -> str:
     return "hold_" + secrets.token_urlsafe(18)
 
 
-def find_hold(hold_id: str, caller: str) -> Hold | None:
+def find_hold(hold_id: str, caller: Caller) -> Hold | None:
     """The caller's hold, or None (another caller's counts as none)."""
     held = db.session.get(Hold, hold_id)
-    return held if held is not None and held.holder == caller else None
+    return held if held is not None and held.holder == caller.name else None
 
 
 def usable_hold(
     hold_id: str | None,
-    caller: str,
+    caller: Caller,
     reviewer_id: str,
     start: datetime,
     case_refs: tuple[str, ...],
@@ -126,7 +127,7 @@ def end(held: Hold, how: str, now: datetime) -> Reservation | None:
     return reservation
 
 
-def release_hold(hold_id: str, caller: str, now: datetime) -> None:
+def release_hold(hold_id: str, caller: Caller, now: datetime) -> None:
     """DELETE /holds/{id}: free the time early."""
     with transaction():
         held = find_hold(hold_id, caller)

@@ -2,7 +2,6 @@
 reviewer's days, and a reviewer's subscription feed. Plain values out."""
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,35 +13,33 @@ from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
 from p2p.models import AppointmentEvent, Reviewer
 from p2p.services.appointments.records import value_of
+from p2p.services.callers import Caller
 from p2p.time_zones import day_range, local_date
 from p2p.vocabulary import CANCELLED
 
 # Cancelled calls stay in a reviewer's feed, marked cancelled, this long after cancelling.
 FEED_KEEPS_CANCELLED = timedelta(days=30)
 
-Visible = Callable[[AppointmentRow], bool] | None
-
-
-def _row(appointment_id: str, visible: Visible) -> AppointmentRow:
+def _row(appointment_id: str, caller: Caller | None) -> AppointmentRow:
     row = db.session.get(AppointmentRow, appointment_id)
-    if row is None or (visible is not None and not visible(row)):
+    if row is None or (caller is not None and not caller.sees(row)):
         raise NotFound(f"No appointment {appointment_id!r}.")
     return row
 
 
-def get_appointment(appointment_id: str, *, visible: Visible = None) -> Appointment:
-    """One appointment; `visible` (when given) decides whether this caller may see it, and
-    one it may not is answered exactly like one that does not exist."""
-    return value_of(_row(appointment_id, visible))
+def get_appointment(appointment_id: str, caller: Caller | None = None) -> Appointment:
+    """One appointment; one the caller may not see is answered exactly like one that does
+    not exist."""
+    return value_of(_row(appointment_id, caller))
 
 
-def appointments_for_provider(npi: str, *, visible: Visible = None) -> list[Appointment]:
+def appointments_for_provider(npi: str, caller: Caller | None = None) -> list[Appointment]:
     rows = db.session.scalars(
         select(AppointmentRow)
         .where(AppointmentRow.requesting_provider_npi == npi)
         .order_by(AppointmentRow.start_at.desc())
     )
-    return [value_of(row) for row in rows if visible is None or visible(row)]
+    return [value_of(row) for row in rows if caller is None or caller.sees(row)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +53,8 @@ class Event:
     after: dict | None
 
 
-def history(appointment_id: str, *, visible: Visible = None) -> list[Event]:
-    _row(appointment_id, visible)
+def history(appointment_id: str, caller: Caller | None = None) -> list[Event]:
+    _row(appointment_id, caller)
     return [
         Event(event.action, event.actor, event.at, event.before, event.after)
         for event in db.session.scalars(
