@@ -6,9 +6,11 @@
 import logging
 
 from flask import Flask, jsonify
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from p2p.api.limits import retry_after
 from p2p.errors import P2PError
 from p2p.schemas.errors import flatten_messages
 
@@ -69,6 +71,8 @@ def render_http_exception(error: HTTPException):
     code = HTTP_CODES.get(status, "error")
     response = jsonify(error_body(code, error.description or error.name))
     response.status_code = status
+    if isinstance(error, RateLimitExceeded):
+        response.headers["Retry-After"] = str(retry_after())
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -7,6 +7,8 @@ database); these limits bound the volume any one caller can send.
 """
 
 import hashlib
+import math
+import time
 
 from flask import current_app, g, request
 from flask_limiter import Limiter
@@ -38,7 +40,17 @@ def caller_key() -> str:
     return f"address:{request.remote_addr}"
 
 
-limiter = Limiter(key_func=caller_key, headers_enabled=True, strategy="moving-window")
+# No X-RateLimit headers on every answer; a refusal carries Retry-After (`retry_after`).
+limiter = Limiter(key_func=caller_key, headers_enabled=False, strategy="moving-window")
+
+
+def retry_after() -> int:
+    """Seconds until the limit just exceeded lets a request through again (the limiter
+    counts in real time)."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
 
 
 def rate_of(kind: str) -> str:
