@@ -23,7 +23,13 @@ def _request_id() -> None:
     g.request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
 
 
+ROUTE_KEY = "p2p.route"  # read by the access log (p2p/serving.py)
+
+
 def _headers(response: Response) -> Response:
+    # The route that answered, for the access log: a path no route matches is the client's
+    # own text (it may be anything, a date of birth too) and is not logged.
+    request.environ[ROUTE_KEY] = request.url_rule.rule if request.url_rule else None
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -2,8 +2,9 @@
 gunicorn reads that file wherever it is started from the project's folder):
 
 - **The access log** is one JSON object per request: time, remote address, method, path,
-  status, bytes, milliseconds and the request id. Never the query string (a careless client
-  may put a date of birth there), never a header, and a calendar feed's secret (its URL is
+  the route that answered, status, bytes, milliseconds and the request id. Never the query
+  string (a careless client may put a date of birth there), never a header, never a path
+  that no route answered (the client's own text), and a calendar feed's secret (its URL is
   its only credential) masked. Every value is JSON-escaped, so a `%0d%0a` or an escape
   character in a path cannot write a second, forged line.
 - **gunicorn's own log** (start-up, workers) and **the app's** are JSON lines too, the app's
@@ -23,6 +24,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 _FEED = re.compile(r"/calendar-feeds/[^/?#\s]+")
 MASKED_FEED = "/calendar-feeds/[secret]"
+UNROUTED = "[no route]"
 SERVER = "p2p-scheduler"  # the Server header: what answers, not which software or version
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 # gunicorn's refusals, with the code API.md's error shape gives each.
@@ -64,12 +66,15 @@ class AccessLogger(Logger):
             None,
         )
         status = str(resp.status or "").split(" ", 1)[0]
+        route = environ.get("p2p.route")
         self.access_log.info(
             "request",
             extra={
                 "remote": environ.get("REMOTE_ADDR"),
                 "method": environ.get("REQUEST_METHOD"),
-                "path": masked(environ.get("PATH_INFO", "")),
+                # A path that no route answered is the client's own text: not logged.
+                "path": masked(environ.get("PATH_INFO", "")) if route else UNROUTED,
+                "route": route,
                 "status": int(status) if status.isdigit() else status,
                 "bytes": getattr(resp, "sent", None),
                 "ms": round(request_time.total_seconds() * 1000, 1),

@@ -12,7 +12,8 @@ from gunicorn.config import Config
 from p2p import serving
 
 
-def access_line(environ: dict, headers=()) -> str:
+def access_line(environ: dict, headers=(), route="/some/<route>") -> str:
+    environ = {"p2p.route": route, **environ}
     config = Config()
     config.set("accesslog", "-")
     logger = serving.AccessLogger(config)
@@ -57,6 +58,11 @@ def test_a_hostile_path_cannot_forge_a_line():
     )
     assert line.count("\n") == 1 and "\r" not in line and "\x1b" not in line and "\x00" not in line
     assert json.loads(line)["path"].startswith("/x\r\n")  # kept, as data
+
+
+def test_a_path_no_route_answered_is_not_logged():
+    line = access_line({"REQUEST_METHOD": "GET", "PATH_INFO": "/1961-04-02"}, route=None)
+    assert json.loads(line)["path"] == "[no route]" and "1961" not in line
 
 
 def test_gunicorns_own_refusal_is_in_the_api_error_shape():
