@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -181,6 +182,14 @@ def test_no_reminder_once_the_call_has_begun(app):
     assert queued_at(app, "apt-1", "reminder_24h") == []
     ask_for_reminders(app, THURSDAY - SECOND)
     assert queued_at(app, "apt-1", "reminder_1h") == [THURSDAY - SECOND] * 2
+
+
+def test_the_scheduler_refuses_an_unknown_job_before_taking_the_lease(app):
+    app.config["P2P_JOB_INTERVALS"] = {"send_remindres": 5}
+    with pytest.raises(ValueError, match="send_remindres"):
+        jobs.run(app, threading.Event())
+    with app.app_context():
+        assert db.session.get(SchedulerLease, jobs.LEASE) is None
 
 
 # Real scheduler processes -----------------------------------------------------------------------
