@@ -255,11 +255,12 @@ def start_scheduler(migrated, tmp_path):
             scheduler.process.wait(timeout=10)
 
 
-def wait_until(condition, timeout: float = 15.0):
-    """Poll `condition` until it returns something true; that value, or a failure."""
+def wait_until(condition, what: str, timeout: float = 15.0):
+    """Poll `condition` until it returns something true; that value, or a failure naming
+    `what` was awaited."""
     deadline = time.monotonic() + timeout
     while not (value := condition()):
-        assert time.monotonic() < deadline, f"still waiting for {condition.__name__}"
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
         time.sleep(0.05)
     return value
 
@@ -317,15 +318,17 @@ def test_two_scheduler_processes_send_every_email_once_through_a_crash(app, star
         booked(app, "booked", now + 3 * day, now)
         # Booked two days ago for tomorrow: its 24-hour reminder is due (since an hour ago).
         insert_appointment(app, "day-ahead", start=now + day - HOUR, booked_at=now - 2 * day)
-        # Booked this morning for the next half hour: the 1-hour reminder only.
+        # Booked 12 hours ago for the next half hour: the 1-hour reminder only.
         insert_appointment(app, "hour-ahead", start=now + HALF_HOUR, booked_at=now - 12 * HOUR)
 
         by_pid = {scheduler.process.pid: scheduler for scheduler in schedulers}
-        holder = by_pid[wait_until(lambda: lease_holder_pid(app))]
+        holder = by_pid[wait_until(lambda: lease_holder_pid(app), "a lease holder")]
         (standby,) = (scheduler for scheduler in schedulers if scheduler is not holder)
-        wait_until(lambda: "waiting for the lease" in standby.output())
-        wait_until(lambda: all_sent(6))
-        wait_until(lambda: all(f"job {name}: " in holder.output() for name in jobs.JOBS))
+        wait_until(lambda: "waiting for the lease" in standby.output(), "the standby")
+        wait_until(lambda: all_sent(6), "the first six emails")
+        wait_until(
+            lambda: all(f"job {name}: " in holder.output() for name in jobs.JOBS), "every job"
+        )
         assert stored_jobs(app) == set(jobs.JOBS)
         assert lease_holder_pid(app) == holder.process.pid
         assert "holds the lease" not in standby.output()  # it stood by all along
@@ -335,7 +338,7 @@ def test_two_scheduler_processes_send_every_email_once_through_a_crash(app, star
         later = datetime.now(pytz.utc)
         booked(app, "booked-later", later + 4 * day, later)
         insert_appointment(app, "hour-ahead-2", start=later + HOUR, booked_at=later - 12 * HOUR)
-        wait_until(lambda: all_sent(10))
+        wait_until(lambda: all_sent(10), "the emails after the crash")
         assert lease_holder_pid(app) == standby.process.pid
 
         standby.process.send_signal(signal.SIGTERM)
