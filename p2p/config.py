@@ -5,6 +5,7 @@ get theirs as one value (`Scheduling`), never from the app.
 """
 
 import contextlib
+import math
 import os
 import socket
 from dataclasses import dataclass
@@ -30,6 +31,21 @@ def database_uri(instance_path: str) -> str:
     return url
 
 
+def seconds_by_name(value: str) -> dict[str, float]:
+    """`P2P_JOB_INTERVALS`: "deliver_outbox=5, send_reminders=30" -> {name: seconds}."""
+    intervals = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _, seconds = (text.strip() for text in item.partition("="))
+        try:
+            number = float(seconds)  # float("") when the "=" is missing
+        except ValueError:
+            number = None
+        if not name or number is None:
+            raise ValueError(f"P2P_JOB_INTERVALS: {item!r} is not name=seconds.")
+        intervals[name] = number
+    return intervals
+
+
 MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day reservation bound
 
 
@@ -44,6 +60,10 @@ def check(settings: dict) -> None:
         raise ValueError(
             f"P2P_MINUTES_PER_CASE must be 1 to {MAX_MINUTES_PER_CASE}, not {minutes}."
         )
+    if not 0 < settings["P2P_SCHEDULER_LEASE_SECONDS"] < math.inf:
+        raise ValueError("P2P_SCHEDULER_LEASE_SECONDS must be a number of seconds above 0.")
+    if not all(0 < seconds < math.inf for seconds in settings["P2P_JOB_INTERVALS"].values()):
+        raise ValueError("P2P_JOB_INTERVALS: every interval must be a number of seconds above 0.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +150,10 @@ def from_environment(instance_path: str) -> dict:
         "P2P_MAIL_FROM": os.environ.get("P2P_MAIL_FROM", "P2P Scheduler <p2p@localhost>"),
         "P2P_SMTP_TIMEOUT": float(os.environ.get("P2P_SMTP_TIMEOUT", "10")),
         "P2P_MAIL_MAX_ATTEMPTS": int(os.environ.get("P2P_MAIL_MAX_ATTEMPTS", "8")),
+        # Background jobs (p2p/jobs.py): how long the scheduler lease lasts (renewed every
+        # third of it), and intervals other than the jobs' defaults, as "name=seconds, ...".
+        "P2P_SCHEDULER_LEASE_SECONDS": float(os.environ.get("P2P_SCHEDULER_LEASE_SECONDS", "30")),
+        "P2P_JOB_INTERVALS": seconds_by_name(os.environ.get("P2P_JOB_INTERVALS", "")),
         # flask-smorest / OpenAPI
         "API_TITLE": "P2P consultation scheduler",
         "API_VERSION": "v1",

@@ -110,7 +110,7 @@ def run_job(name: str) -> None:
 # The lease ----------------------------------------------------------------------------------------
 
 
-def acquire_lease(holder: str, moment: datetime, seconds: int = LEASE_SECONDS) -> bool:
+def acquire_lease(holder: str, moment: datetime, seconds: float = LEASE_SECONDS) -> bool:
     """Take or renew the lease; False while someone else holds a live one."""
     try:
         with transaction():
@@ -159,8 +159,22 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     return scheduler
 
 
-def register_jobs(scheduler: BackgroundScheduler) -> None:
-    for name, (_, seconds) in JOBS.items():
+def job_intervals(overrides: dict[str, float]) -> dict[str, float]:
+    """Each job's interval in seconds: the defaults in `JOBS`, with `P2P_JOB_INTERVALS` over
+    them (tests run the jobs every fraction of a second). A name that is no job is refused."""
+    unknown = sorted(set(overrides) - set(JOBS))
+    if unknown:
+        raise ValueError(
+            f"P2P_JOB_INTERVALS: no job named {', '.join(unknown)} (the jobs: {', '.join(JOBS)})."
+        )
+    return {name: overrides.get(name, seconds) for name, (_, seconds) in JOBS.items()}
+
+
+def register_jobs(
+    scheduler: BackgroundScheduler, intervals: dict[str, float] | None = None
+) -> None:
+    """Add (or replace, in the job store) every job, at `intervals` (default: `JOBS`)."""
+    for name, seconds in (intervals or job_intervals({})).items():
         scheduler.add_job(
             "p2p.jobs:run_job",
             "interval",
@@ -177,11 +191,15 @@ def run(
     stop: threading.Event,
     *,
     holder: str | None = None,
-    lease_seconds: int = LEASE_SECONDS,
+    lease_seconds: float | None = None,
 ) -> None:
-    """Stand by until the lease is ours, run the jobs while it stays ours, until `stop`."""
+    """Stand by until the lease is ours, run the jobs while it stays ours, until `stop`.
+    The lease lasts `lease_seconds` (default `P2P_SCHEDULER_LEASE_SECONDS`) and is renewed
+    every third of that; the jobs run at `P2P_JOB_INTERVALS`."""
     global _app
     _app = app
+    lease_seconds = lease_seconds or app.config["P2P_SCHEDULER_LEASE_SECONDS"]
+    intervals = job_intervals(app.config["P2P_JOB_INTERVALS"])  # refused before standing by
     holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     scheduler = None
     try:
@@ -192,7 +210,7 @@ def run(
                 log.info("scheduler %s holds the lease; starting jobs", holder)
                 scheduler = build_scheduler(app)
                 scheduler.start(paused=True)
-                register_jobs(scheduler)
+                register_jobs(scheduler, intervals)
                 scheduler.resume()
             elif not ours and scheduler is not None:
                 log.warning("scheduler %s lost the lease; standing by", holder)

@@ -116,6 +116,7 @@ def _appointment(
     status: str = "scheduled",
     cancel_reason: str | None = None,
     sequence: int = 0,
+    booked_at: datetime = FIXED_NOW,
 ) -> Appointment:
     end = start + timedelta(minutes=15 * len(cases))
     reservation = None
@@ -141,8 +142,8 @@ def _appointment(
         acknowledge_consultative_only=False,
         cancel_reason=cancel_reason,
         created_by="test-portal",
-        created_at=FIXED_NOW,
-        updated_at=FIXED_NOW,
+        created_at=booked_at,
+        updated_at=booked_at,
     )
     for position, (case, outcome, level) in enumerate(cases):
         appointment.cases.append(
@@ -153,7 +154,7 @@ def _appointment(
 
 def book(app, appointment_id="apt-1", *, reviewer_email=REVIEWER_EMAIL, start=START, **changes):
     """A reviewer (once), a case and an appointment with its reservation, straight in the
-    database. Returns the appointment id."""
+    database (booked at `booked_at`, FIXED_NOW unless given). Returns the appointment id."""
     with app.app_context(), transaction():
         if db.session.get(Reviewer, "r-ny") is None:
             db.session.add(_reviewer(reviewer_email))
