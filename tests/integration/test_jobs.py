@@ -196,7 +196,9 @@ def test_the_scheduler_refuses_an_unknown_job_before_taking_the_lease(app):
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1.5  # renewed every 0.5 s; a standby takes over within 2 s of a crash
-FAST_JOBS = "deliver_outbox=0.2,send_reminders=0.2,expire_holds=0.2,complete_past=0.2"
+FAST_JOBS = (
+    "deliver_outbox=0.2,send_reminders=0.2,expire_holds=0.2,complete_past=0.2,purge_lookups=0.2"
+)
 
 
 # APScheduler 3 runs its loop once more after shutdown() and submits a job that came due

@@ -12,6 +12,7 @@ DEFAULT_INTERVALS = {
     "expire_holds": 60,
     "send_reminders": 60,
     "complete_past": 300,
+    "purge_lookups": 900,
 }
 
 
