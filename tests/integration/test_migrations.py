@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from p2p import create_app
 from p2p.extensions import db
@@ -74,19 +74,23 @@ def _reservation(reviewer_id: str, start: datetime, minutes: int = 15) -> Reserv
 
 
 def test_the_database_itself_refuses_overlapping_reservations(app):
-    """Not a check in Python: rows written straight to the table are refused."""
+    """Not a check in Python: rows written straight to the table are refused, by the
+    constraint whose name the booking service answers as 409 slot_unavailable."""
     with app.app_context():
         db.session.add_all([_reviewer("r1"), _reviewer("r2")])
         db.session.commit()
         db.session.add(_reservation("r1", T0, 30))
         db.session.commit()
-        for start, minutes in [
-            (T0, 15),
-            (T0 + timedelta(minutes=15), 30),
-            (T0 - timedelta(minutes=10), 15),
+        held = _reservation("r1", T0 + timedelta(minutes=5))
+        held.kind, held.expires_at = "hold", T0  # a hold takes time like an appointment
+        for refused in [
+            _reservation("r1", T0, 15),
+            _reservation("r1", T0 + timedelta(minutes=15), 30),
+            _reservation("r1", T0 - timedelta(minutes=10), 15),
+            held,
         ]:
-            db.session.add(_reservation("r1", start, minutes))
-            with pytest.raises(DBAPIError):
+            db.session.add(refused)
+            with pytest.raises(IntegrityError, match="reservations_no_overlap"):
                 db.session.commit()
             db.session.rollback()
         # Touching intervals are fine (half-open), and another reviewer is independent.
@@ -94,10 +98,20 @@ def test_the_database_itself_refuses_overlapping_reservations(app):
         db.session.add(_reservation("r1", T0 - timedelta(minutes=15)))
         db.session.add(_reservation("r2", T0, 30))
         db.session.commit()
-        # Moving a reservation onto another is refused as well.
+        # Moving a reservation onto another is refused as well: to another reviewer, or to
+        # another time (as a reschedule does).
         moved = db.session.query(Reservation).filter_by(reviewer_id="r2").one()
         moved.reviewer_id = "r1"
-        with pytest.raises(DBAPIError):
+        with pytest.raises(IntegrityError, match="reservations_no_overlap"):
+            db.session.commit()
+        db.session.rollback()
+        later = (
+            db.session.query(Reservation)
+            .filter_by(reviewer_id="r1", start_at=T0 + timedelta(minutes=30))
+            .one()
+        )
+        later.start_at, later.end_at = T0 + timedelta(minutes=20), T0 + timedelta(minutes=35)
+        with pytest.raises(IntegrityError, match="reservations_no_overlap"):
             db.session.commit()
         db.session.rollback()
 
