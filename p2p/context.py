@@ -37,6 +37,12 @@ def base_url() -> str:
     return "http://127.0.0.1:5000"
 
 
+def sign_in_url(token: str) -> str:
+    """The absolute URL of a sign-in link (with or without a request: the CLI makes them)."""
+    path = current_app.url_map.bind("localhost").build("pages.sign_in", {"token": token})
+    return f"{base_url()}{path}"
+
+
 def ics_url(appointment_id: str) -> str:
     return f"{base_url()}/api/v1/appointments/{appointment_id}/calendar.ics"
 

@@ -33,7 +33,7 @@ from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import Appointment, SchedulerLease
 from p2p.notifications import transport
-from p2p.services import lookups
+from p2p.services import lookups, sign_in
 from p2p.services.appointments import changes, holds, records
 from p2p.vocabulary import SCHEDULED
 
@@ -89,12 +89,18 @@ def purge_lookups(moment: datetime) -> int:
     return lookups.purge(moment)
 
 
+def purge_sign_ins(moment: datetime) -> int:
+    """Forget sign-in links a day after they expired, and the pages' expired sessions."""
+    return sign_in.purge(moment)
+
+
 JOBS = {
     "deliver_outbox": (deliver_outbox, 30),
     "expire_holds": (expire_holds, 60),
     "send_reminders": (send_reminders, 60),
     "complete_past": (complete_past, 300),
     "purge_lookups": (purge_lookups, 900),
+    "purge_sign_ins": (purge_sign_ins, 3600),
 }
 
 

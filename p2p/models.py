@@ -246,6 +246,7 @@ class Hold(db.Model):
     ended: Mapped[str | None] = mapped_column(String(10))
 
     reservation: Mapped[Reservation | None] = relationship()
+    reviewer: Mapped["Reviewer"] = relationship()
 
 
 class Appointment(db.Model):
@@ -392,3 +393,60 @@ class ReferenceVersion(db.Model):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+SIGN_IN_KINDS = ("provider", "reviewer", "staff")
+
+
+class SignInLink(db.Model):
+    """A single-use sign-in link (p2p/services/sign_in.py): only its token's SHA-256."""
+
+    __tablename__ = "sign_in_links"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SIGN_IN_KINDS), name="kind"),
+        Index("ix_sign_in_links_expires_at", "expires_at"),
+    )
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    npi: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    case_refs: Mapped[list | None] = mapped_column(JSON)
+    reviewer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("reviewers.reviewer_id", ondelete="CASCADE")
+    )
+    appointment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE")
+    )
+    health_plans: Mapped[list | None] = mapped_column(JSON)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSession(db.Model):
+    """A signed-in page session: the identity the pages' authorization rests on, and the
+    provider's working state. The cookie holds the token; the row is found by its hash."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SIGN_IN_KINDS), name="kind"),
+        Index("ix_web_sessions_expires_at", "expires_at"),
+    )
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    npi: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    reviewer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("reviewers.reviewer_id", ondelete="CASCADE")
+    )
+    health_plans: Mapped[list | None] = mapped_column(JSON)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    case_refs: Mapped[list] = mapped_column(JSON, default=list)
+    opens_appointment_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,7 +15,16 @@ class P2PApi(Api):
 def init_app(app: Flask) -> None:
     """One Api (and so one OpenAPI description) per app: the blueprints are module-level,
     the spec is not."""
-    from p2p.api import appointments, cases, errors, policies, reviewers, slots, state_rules
+    from p2p.api import (
+        appointments,
+        cases,
+        errors,
+        policies,
+        reviewers,
+        sessions,
+        slots,
+        state_rules,
+    )
 
     api = P2PApi(app)
     api.spec.components.security_scheme(
@@ -30,6 +39,7 @@ def init_app(app: Flask) -> None:
         slots.blp,
         appointments.blp,
         appointments.holds_blp,
+        sessions.blp,
     ):
         api.register_blueprint(blueprint)
     _document_common_errors(api)

@@ -13,6 +13,7 @@ DEFAULT_INTERVALS = {
     "send_reminders": 60,
     "complete_past": 300,
     "purge_lookups": 900,
+    "purge_sign_ins": 3600,
 }
 
 
