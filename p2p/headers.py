@@ -10,6 +10,7 @@
 - `WWW-Authenticate: Bearer` on a 401 (RFC 6750).
 """
 
+import hmac
 import re
 import uuid
 
@@ -45,3 +46,12 @@ def _headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(_request_id)
     app.after_request(_headers)
+
+
+def bearer_key() -> str | None:
+    """The credentials of an `Authorization: Bearer ...` header, else None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if not hmac.compare_digest(scheme.lower().encode(), b"bearer") or not credentials.strip():
+        return None
+    return credentials.strip()

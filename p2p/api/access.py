@@ -1,13 +1,13 @@
 """Who may call what. Every API view declares its role; a view that declares none is
 admin-only, so a forgotten declaration fails closed."""
 
-import hmac
 from collections.abc import Callable
 
 from flask import current_app, g, request
 
 from p2p.database import read_only_session
 from p2p.errors import Forbidden, Unauthorized
+from p2p.headers import bearer_key
 from p2p.services.api_keys import role_of
 from p2p.services.callers import Caller
 
@@ -56,14 +56,6 @@ def reads_only(view: Callable) -> Callable:
     database allows it (`database.read_only_session`)."""
     setattr(view, READ_ONLY_ATTRIBUTE, True)
     return view
-
-
-def bearer_key() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if not hmac.compare_digest(scheme.lower().encode(), b"bearer") or not credentials.strip():
-        return None
-    return credentials.strip()
 
 
 def authenticate() -> None:

@@ -8,10 +8,10 @@ from marshmallow import Schema, fields, validate
 
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
-from p2p.api.limits import limited
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound
+from p2p.limits import limited
 from p2p.schemas.appointments import (
     AppointmentListSchema,
     AppointmentQuerySchema,

@@ -5,8 +5,8 @@ from flask.views import MethodView
 
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
-from p2p.api.limits import limited
 from p2p.clock import now
+from p2p.limits import limited
 from p2p.schemas.cases import (
     AvailabilityQuerySchema,
     AvailabilitySchema,

@@ -10,8 +10,8 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from p2p.api.limits import retry_after
 from p2p.errors import P2PError
+from p2p.limits import retry_after
 from p2p.schemas.errors import flatten_messages
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from p2p.api.limits import limiter
+from p2p.limits import limiter
 from p2p.services import api_keys
 from tests.conftest import FIXED_NOW, GENEROUS_LIMITS
 from tests.integration.booking_helpers import book, booking_body
