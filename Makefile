@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ test: lint
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
+
+# The pages' static files (developers only: needs Node.js; the result is committed).
+assets:
+	npm ci --no-audit --no-fund
+	npm run build:css
+	$(BIN)/python -m p2p.web.assets

@@ -12,7 +12,8 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The one place the application is assembled."""
-    app = Flask(__name__, instance_relative_config=True)
+    # No Flask static route: whitenoise serves /static (p2p/web/__init__.py).
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
@@ -33,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from p2p import api as api_package
     from p2p import cli, context, headers, health, web
-    from p2p.api.limits import limiter
+    from p2p.limits import limiter
 
     headers.init_app(app)
     context.init_app(app)

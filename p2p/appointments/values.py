@@ -141,3 +141,10 @@ class HeldTime:
     time_zone: str
     expires_at: datetime
     required_call_notes: tuple[str, ...] = ()
+    consultative_only_case_refs: tuple[str, ...] = ()
+    reviewer: ReviewerSummary | None = None
+    live: bool = True  # False once it expired, was used or released
+
+    @property
+    def label(self) -> str:
+        return slot_label(self.start, self.time_zone)

@@ -126,3 +126,14 @@ def check_availability(
     if case is None:
         raise NotFound(UNKNOWN_CASE)
     return availability_document(case, decide(case, at))
+
+
+def cases_of(case_refs: list[str], caller: Caller, at: datetime) -> list[dict]:
+    """The cases (those the caller may see, in the order asked) with their availability at
+    `at`, as plain values: what the provider's Case Info step shows."""
+    found = {
+        case.case_ref: case
+        for case in db.session.scalars(select(Case).where(Case.case_ref.in_(case_refs)))
+        if caller.covers(case)
+    }
+    return [case_document(found[ref], decide(found[ref], at)) for ref in case_refs if ref in found]

@@ -1,18 +1,74 @@
-"""Server-rendered pages. For now the landing page; the provider and medical-director pages
-(ROADMAP.md) will live here and call the same services as the JSON API."""
+"""The pages: the provider's scheduling wizard with My P2P Requests, and the medical
+director's calendar (and, with the call outcomes, the operations report). Server-rendered
+Jinja templates over the same use cases as the JSON API; every page works without
+JavaScript.
 
-from flask import Blueprint, Flask, render_template
+- Signing in is by handoff only (`pages.py`); the session is server-side (`session.py`).
+- Every form carries a CSRF token (Flask-WTF); cookies are HttpOnly and SameSite=Lax, and
+  Secure when the request came over HTTPS.
+- A strict Content-Security-Policy: nothing but the service's own files, no inline script
+  or style.
+- Static files are served by whitenoise: built once with a digest in their names (cached
+  for a year), gzip copies beside them.
+"""
 
-bp = Blueprint("web", __name__, template_folder="templates")
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from whitenoise import WhiteNoise
+
+from p2p import copy
+from p2p.web import assets, formats, forms, session
+from p2p.web.guard import csrf
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
-@bp.get("/")
-def index():
-    return render_template("index.html")
+class FormSessionInterface(SecureCookieSessionInterface):
+    """Flask's own signed cookie, which holds nothing but the CSRF secret of the forms:
+    Secure whenever the request came over HTTPS (behind a proxy: see P2P_PROXY_HOPS)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure
+
+
+def _page_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    headers["X-Content-Type-Options"] = "nosniff"
 
 
 def init_app(app: Flask) -> None:
-    from p2p.web import feeds
+    from p2p.web import feeds, pages, provider, reviewer
 
-    app.register_blueprint(bp)
-    app.register_blueprint(feeds.bp)
+    app.config.setdefault("SESSION_COOKIE_NAME", "p2p_form")
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the page session
+    # Checked by the pages' blueprints only: the API's callers send no cookie, and carry a key.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.session_interface = FormSessionInterface()
+    csrf.init_app(app)
+    app.jinja_env.globals.update(
+        asset_url=assets.asset_url,
+        copy=copy,
+        field_id=forms.field_id,
+        signed_in_as=session.current,
+    )
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.after_request(_page_headers)
+    for blueprint in (pages.bp, provider.bp, reviewer.bp, feeds.bp):
+        app.register_blueprint(blueprint)
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(assets.STATIC),
+        prefix="static/",
+        immutable_file_test=assets.is_immutable,
+        add_headers_function=_static_headers,
+    )

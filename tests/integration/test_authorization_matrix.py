@@ -21,6 +21,23 @@ ADMIN_ROUTE = {"none": 401, "garbage": 401, "revoked": 401, "portal": 403, "othe
                "admin": OK}
 PUBLIC = dict.fromkeys(CREDENTIALS, OK)
 
+PAGE_GETS = (
+    "/p2p", "/p2p/time-zone", "/p2p/cases", "/p2p/questions", "/p2p/schedule", "/p2p/confirm",
+    "/p2p/requests", "/p2p/requests/<appointment_id>", "/p2p/requests/<appointment_id>/cancel",
+    "/p2p/requests/<appointment_id>/calendar.ics", "/calendar",
+)
+PAGE_POSTS = (
+    "/p2p/time-zone", "/p2p/cases/add", "/p2p/cases/remove", "/p2p/hold", "/p2p/confirm",
+    "/p2p/requests/<appointment_id>/cancel", "/calendar/feed", "/sign-out",
+    "/sign-in/<token>",
+)
+PAGES = {
+    **{("GET", rule): dict.fromkeys(CREDENTIALS, 401) for rule in PAGE_GETS},
+    **{("POST", rule): dict.fromkeys(CREDENTIALS, 400) for rule in PAGE_POSTS},
+    ("GET", "/sign-in/<token>"): dict.fromkeys(CREDENTIALS, 410),
+    ("GET", "/signed-out"): dict.fromkeys(CREDENTIALS, OK),
+}
+
 # (method, rule) -> expected per credential; `other_plan` is a portal key limited to a plan
 # the fixtures' case and appointment are not of.
 MATRIX = {
@@ -28,7 +45,6 @@ MATRIX = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
-    ("GET", "/static/<path:filename>"): dict.fromkeys(CREDENTIALS, 404),  # none yet
     # The feed's secret is its credential: the same for every caller.
     ("GET", "/calendar-feeds/<secret>.ics"): PUBLIC,
     ("POST", "/api/v1/appointments"): {**PORTAL_ROUTE, "other_plan": OK},  # 422: unknown case
@@ -56,6 +72,12 @@ MATRIX = {
     ("GET", "/api/v1/state-rules"): ADMIN_ROUTE,
     ("GET", "/api/v1/state-rules/<state>"): ADMIN_ROUTE,
     ("PUT", "/api/v1/state-rules/<state>"): ADMIN_ROUTE,
+    # Sign-in links: the portal's (other_plan: 422, a case it may not see).
+    ("POST", "/api/v1/provider-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
+    ("POST", "/api/v1/reviewer-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
+    # The pages: an API key is no way in. A page needs a session (401 without); a form
+    # needs its CSRF token first (400); a sign-in link that is not one says so (410).
+    **PAGES,
 }
 
 
@@ -98,7 +120,7 @@ def world(app, client, admin, portal, booking_world):
             "line_of_business": "medicaid",
             "state": "TX",
             "secret": secret.rsplit("/", 1)[1].removesuffix(".ics"),
-            "path:filename": "none.css",
+            "token": "not-a-link",
         },
     }
 
@@ -109,6 +131,9 @@ BODIES = {
                       "start": "2026-11-25T11:00:00-05:00"},
     "/api/v1/appointments/<appointment_id>/reschedule": {"start": "2026-11-25T12:00:00-05:00"},
     "/api/v1/appointments/<appointment_id>/cancel": {"reason": "matrix"},
+    "/api/v1/provider-sessions": {"npi": "1234567893", "name": "Dr. Jane Doe",
+                                  "email": "jd@clinic.example.org", "case_refs": ["A1"]},
+    "/api/v1/reviewer-sessions": {"reviewer_id": "ny"},
     # A well-formed case of the other key's own plan: only the scope can refuse it.
     "/api/v1/cases/<case_ref>": case_body(health_plan="the-health-plan",
                                           line_of_business="commercial"),

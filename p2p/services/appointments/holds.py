@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 
 from p2p.appointments.requests import HoldRequest
-from p2p.appointments.values import HeldTime
+from p2p.appointments.values import HeldTime, ReviewerSummary
 from p2p.config import Scheduling
 from p2p.database import transaction
 from p2p.errors import NotFound, ValidationFailed
@@ -63,20 +63,49 @@ def hold(request: HoldRequest, caller: Caller, now: datetime, settings: Scheduli
             )
             db.session.add(held)
             db.session.flush()  # the reservation's no-overlap check
-            return HeldTime(
-                id=held.id,
-                reviewer_id=held.reviewer_id,
-                case_refs=tuple(held.case_refs),
-                start=start,
-                end=end,
-                time_zone=held.time_zone,
-                expires_at=expires_at,
-                required_call_notes=tuple(
-                    dict.fromkeys(need.note for need in check.decision.notes_needed)
-                ),
-            )
+            return _held_time(held, check)
 
     return taking_time(attempt)
+
+
+def _held_time(held: Hold, check, live: bool = True) -> HeldTime:
+    decision = check.decision if check is not None else None
+    reviewer = check.reviewer if check is not None else held.reviewer
+    return HeldTime(
+        id=held.id,
+        reviewer_id=held.reviewer_id,
+        case_refs=tuple(held.case_refs),
+        start=held.start_at,
+        end=held.end_at,
+        time_zone=held.time_zone,
+        expires_at=held.expires_at,
+        required_call_notes=tuple(
+            dict.fromkeys(need.note for need in decision.notes_needed) if decision else ()
+        ),
+        consultative_only_case_refs=decision.consultative_only_case_refs if decision else (),
+        reviewer=ReviewerSummary(
+            reviewer.reviewer_id, reviewer.name, reviewer.credentials, reviewer.time_zone
+        ),
+        live=live,
+    )
+
+
+def held_time(hold_id: str, caller: Caller, now: datetime, settings: Scheduling) -> HeldTime:
+    """The caller's hold as the confirmation page shows it: the time, the reviewer, the
+    cases that would be consultative only then and the call notes a booking needs; `live`
+    False once it expired, was used or released (unknown or another caller's: 404)."""
+    held = find_hold(hold_id, caller)
+    if held is None:
+        raise NotFound(f"No hold {hold_id}.")
+    live = held.ended is None and held.expires_at > now
+    if not live:
+        return _held_time(held, None, live=False)
+    cases = load_cases(held.case_refs, now, caller=caller)
+    check = time_for(
+        cases, held.reviewer_id, held.start_at, held.time_zone, now, settings,
+        ignore_reservations=(held.reservation_id,) if held.reservation_id else (),
+    )
+    return _held_time(held, check)
 
 
 def new_hold_id() -> str:
