@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+MAIL_PORT ?= 8025
 export FLASK_APP := wsgi
 
 .PHONY: run test lint bench clean assets
@@ -19,13 +20,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The demo's whole loop on one machine: the web service, the scheduler (reminders, hold
+# expiry, email delivery) and a local mail catcher keeping every email the service sends
+# in instance/mail/new/ (one file per message). Ctrl-C stops all three.
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
-	$(BIN)/flask p2p demo
+	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask p2p demo
+	@mkdir -p instance/mail
 	@echo
 	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
+	@echo "  Emails it sends: instance/mail/new/"
 	@echo
-	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python -m aiosmtpd -n -l $(HOST):$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
+	P2P_SMTP_HOST=$(HOST) P2P_SMTP_PORT=$(MAIL_PORT) P2P_BASE_URL=http://$(HOST):$(PORT) \
+	  $(BIN)/flask p2p scheduler & \
+	P2P_BASE_URL=http://$(HOST):$(PORT) P2P_BIND=$(HOST):$(PORT) $(BIN)/gunicorn wsgi:app
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

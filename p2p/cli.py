@@ -12,6 +12,7 @@ from p2p.models import API_ROLES
 from p2p.schemas.policy_file import DEFAULT_POLICY_FILE, PolicyFileError, read_policy_file
 from p2p.schemas.reviewer_csv import parse_reviewer_csv
 from p2p.services import api_keys, policies, reviewers
+from p2p.services.callers import Caller
 
 p2p = AppGroup("p2p", help="P2P scheduler administration.")
 
@@ -117,6 +118,59 @@ def scheduler() -> None:
         signal.signal(signum, lambda *_: stop.set())
     click.echo("Scheduler started; waiting for the lease (Ctrl-C stops it).")
     jobs.run(current_app._get_current_object(), stop)
+
+
+@p2p.group("sign-in-link")
+def sign_in_link() -> None:
+    """Make a single-use link (10 minutes) that signs someone in to the pages."""
+
+
+@sign_in_link.command("provider")
+@click.option("--npi", required=True, help="The provider's NPI (the portal vouches for it).")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--case", "case_refs", multiple=True, help="A case to open with (repeatable).")
+def provider_sign_in_link(npi: str, name: str, email: str, case_refs: tuple[str, ...]) -> None:
+    """A provider's link to the scheduling page, with these cases looked up."""
+    from p2p.context import sign_in_url
+    from p2p.schemas.sessions import ProviderSessionSchema
+    from p2p.services import sign_in
+
+    document = _load(
+        ProviderSessionSchema(),
+        {"npi": npi, "name": name, "email": email, "case_refs": list(case_refs)},
+    )
+    try:
+        token = sign_in.provider_link(
+            document["npi"], document["name"], document["email"], document["case_refs"],
+            Caller("cli"), now(),
+        )
+    except P2PError as error:
+        _fail(error)
+    click.echo(sign_in_url(token))
+
+
+@sign_in_link.command("reviewer")
+@click.argument("reviewer_id")
+def reviewer_sign_in_link(reviewer_id: str) -> None:
+    """A medical director's link to their calendar page."""
+    from p2p.context import sign_in_url
+    from p2p.services import sign_in
+
+    try:
+        token = sign_in.reviewer_link(reviewer_id, Caller("cli"), now())
+    except P2PError as error:
+        _fail(error)
+    click.echo(sign_in_url(token))
+
+
+def _load(schema, document: dict) -> dict:
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load(document)
+    except ValidationError as error:
+        raise click.ClickException(f"Not valid: {error.messages}") from None
 
 
 @p2p.command("demo")

@@ -4,17 +4,28 @@ the demo data is valid input by construction."""
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from p2p.context import sign_in_url
 from p2p.database import transaction
+from p2p.demo import appointments as demo_calls
 from p2p.demo.cases import DEMO_PREFIX, EASTERN, demo_cases
 from p2p.demo.reviewers import demo_reviewers, demo_time_off
 from p2p.extensions import db
-from p2p.models import ApiKey, Case, TimeOff
+from p2p.models import (
+    ApiKey,
+    Appointment,
+    AppointmentCase,
+    Case,
+    Hold,
+    OutboxMessage,
+    Reservation,
+    TimeOff,
+)
 from p2p.schemas.cases import CaseSchema
 from p2p.schemas.policy_file import DEFAULT_POLICY_FILE, read_policy_file
 from p2p.schemas.reviewers import ReviewerSchema
-from p2p.services import api_keys, cases, policies, reviewers
+from p2p.services import api_keys, cases, policies, reviewers, sign_in
 
 DEMO_KEYS = (("demo-portal", "portal"), ("demo-admin", "admin"))
 
@@ -24,7 +35,7 @@ def load(now: datetime, reset: bool = False) -> str:
     counts = policies.load_policy_file(read_policy_file(DEFAULT_POLICY_FILE), now)
     if reset:
         with transaction():
-            db.session.execute(delete(Case).where(Case.case_ref.like(DEMO_PREFIX + "%")))
+            _wipe_demo_cases()
     lines = [
         f"Policies: {counts['policies_created'] + counts['policies_updated']} loaded.",
         "Demo cases (reference, member DOB, outcome now):",
@@ -59,4 +70,63 @@ def load(now: datetime, reset: bool = False) -> str:
         db.session.execute(delete(ApiKey).where(ApiKey.name.in_([n for n, _ in DEMO_KEYS])))
     for name, role in DEMO_KEYS:
         lines.append(f"API key {name} ({role}): {api_keys.create_api_key(name, role, now)}")
+    lines.extend(_calls_and_links(now))
     return "\n".join(lines)
+
+
+def _calls_and_links(now: datetime) -> list[str]:
+    reviewer_id = demo_calls.demo_reviewer_id(now)
+    if reviewer_id is None:
+        return ["No reviewer is free for the demo's calls: none booked."]
+    reviewer = reviewers.reviewer_details(reviewer_id)
+    lines = [f"Calls with the demo's medical director, {reviewer['name']} ({reviewer_id}):"]
+    lines += demo_calls.book_demo_calls(reviewer_id, now) or ["  (booked before)"]
+    provider = demo_calls.PROVIDER
+    caller = demo_calls.DEMO
+    provider_url = sign_in_url(
+        sign_in.provider_link(
+            provider["npi"], provider["name"], provider["email"], [demo_calls.OPENS_WITH],
+            caller, now,
+        )
+    )
+    reviewer_url = sign_in_url(sign_in.reviewer_link(reviewer_id, caller, now))
+    case_option = f"--case {demo_calls.OPENS_WITH}"
+    return lines + [
+        "",
+        "Open the pages (each link works once, within 10 minutes):",
+        f"  as the provider, {provider['name']}:  {provider_url}",
+        f"  as the medical director, {reviewer['name']}:  {reviewer_url}",
+        "New links:",
+        f"  flask --app wsgi p2p sign-in-link provider --npi {provider['npi']} "
+        f"--name '{provider['name']}' --email {provider['email']} {case_option}",
+        f"  flask --app wsgi p2p sign-in-link reviewer {reviewer_id}",
+    ]
+
+
+def _wipe_demo_cases() -> None:
+    """The demo cases, and what was booked or held on them: the appointments with their
+    history and emails, the time they took."""
+    demo_cases_ = select(Case.id).where(Case.case_ref.like(DEMO_PREFIX + "%"))
+    booked = db.session.execute(
+        select(Appointment.id, Appointment.reservation_id).where(
+            Appointment.id.in_(
+                select(AppointmentCase.appointment_id).where(
+                    AppointmentCase.case_id.in_(demo_cases_)
+                )
+            )
+        )
+    ).all()
+    ids = [appointment_id for appointment_id, _ in booked]
+    reservations = [reservation for _, reservation in booked if reservation]
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.appointment_id.in_(ids)))
+    db.session.execute(delete(Appointment).where(Appointment.id.in_(ids)))
+    held = [
+        hold for hold in db.session.scalars(select(Hold))
+        if any(ref.startswith(DEMO_PREFIX) for ref in hold.case_refs)
+    ]
+    reservations += [hold.reservation_id for hold in held if hold.reservation_id]
+    for hold in held:
+        db.session.delete(hold)
+    db.session.flush()
+    db.session.execute(delete(Reservation).where(Reservation.id.in_(reservations)))
+    db.session.execute(delete(Case).where(Case.case_ref.like(DEMO_PREFIX + "%")))

@@ -160,11 +160,14 @@ def demo_reviewers(count: int = 300, seed: int = 2026) -> list[tuple[str, dict]]
             case_types = {rng.choice(["PT/OT/ST", "Radiology", "Interventional Pain"])}
         zone = rng.choice(zones)
         states = {rng.choice(homes[zone])} | set(rng.sample(ALL_STATES, rng.randint(1, 9)))
+        first, last = rng.choice(FIRST), rng.choice(LAST)
         reviewers.append(
             (
                 f"md-{n + 1:03d}",
                 {
-                    "name": f"Dr. {rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "name": f"Dr. {first} {last}",
+                    # example.org: a domain reserved for examples (RFC 2606), never delivered.
+                    "email": f"{first}.{last}.{n + 1}@reviewers.example.org".lower(),
                     "credentials": rng.choice(["MD", "MD", "MD", "DO"])
                     if "therapy" not in primary
                     else rng.choice(["PT, DPT", "OTR/L", "CCC-SLP"]),
