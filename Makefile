@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	P2P_BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask p2p demo
-	@mkdir -p instance/mail
+	@mkdir -p instance/mail/tmp instance/mail/new instance/mail/cur
 	@echo
 	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
 	@echo "  Emails it sends: instance/mail/new/"
@@ -41,14 +41,20 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: lint
+# axe-core, for the browser tests' accessibility audits (from npm; without npm those
+# tests are skipped, except in CI where .ci/run installs it).
+NODE_PACKAGES := $(if $(shell command -v npm),node_modules/.package-lock.json)
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+test: lint $(NODE_PACKAGES)
 	$(BIN)/pytest -q
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
 
 # The pages' static files (developers only: needs Node.js; the result is committed).
-assets:
-	npm ci --no-audit --no-fund
+assets: node_modules/.package-lock.json
 	npm run build:css
 	$(BIN)/python -m p2p.web.assets

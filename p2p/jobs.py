@@ -204,6 +204,10 @@ def run(
     every third of that; the jobs run at `P2P_JOB_INTERVALS`."""
     global _app
     _app = app
+    # Each run is logged once, by `run_job`, with what it did; APScheduler's own lines
+    # ("Running job", "executed successfully") would double them. Its warnings and errors
+    # (a missed run, a job that raised) still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     lease_seconds = lease_seconds or app.config["P2P_SCHEDULER_LEASE_SECONDS"]
     intervals = job_intervals(app.config["P2P_JOB_INTERVALS"])  # refused before standing by
     holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
