@@ -8,6 +8,7 @@ the new time is held, then the appointment moves to it in one transaction (the o
 stays the provider's until then).
 """
 
+import re
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -70,8 +71,7 @@ def time_zone(provider):
             form = forms.Form({"time_zone": chosen}, {"time_zone": _messages(error)})
         else:
             sign_in.update_session(session.token(), time_zone=chosen)
-            target = request.form.get("next") or ""
-            if target.startswith("/p2p"):
+            if target := _next_page(request.form.get("next", "")):
                 return see_other_url(target)
             return see_other("provider.start")
     return render_template(
@@ -80,8 +80,17 @@ def time_zone(provider):
         form=form,
         zones=_zone_choices(),
         current=provider.time_zone,
-        next=request.args.get("next", ""),
+        next=_next_page(request.args.get("next", "")),
     )
+
+
+NEXT_PAGE = re.compile(r"/p2p(/[a-z-]*)*(\?[A-Za-z0-9_=&%.-]*)?")
+
+
+def _next_page(target: str) -> str:
+    """Where to go after the time zone: one of our own pages (with its query), or nowhere.
+    Never another site, nor free text echoed into the page."""
+    return target if len(target) <= 500 and NEXT_PAGE.fullmatch(target) else ""
 
 
 def _zone_choices() -> list[tuple[str, str]]:

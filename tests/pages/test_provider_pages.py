@@ -395,3 +395,29 @@ def test_the_calendar_file_of_an_appointment(client, signed_in):
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert b"Pat Doe" not in response.data  # no member data in calendar files
+
+
+def test_after_the_time_zone_only_our_own_pages(client, signed_in):
+    signed_in(time_zone=None)
+    for target in ("https://evil.example/", "//evil.example/p2p", "/p2p/<script>", "/p2p\\x"):
+        page = client.get("/p2p/time-zone", query_string={"next": target})
+        assert 'name="next"' not in page.get_data(as_text=True), target
+        answer = client.post(
+            "/p2p/time-zone",
+            data={"csrf_token": csrf_of(page), "time_zone": "America/Chicago", "next": target},
+        )
+        assert answer.headers["Location"] == "/p2p", target
+    page = client.get("/p2p/time-zone", query_string={"next": "/p2p/questions?days=mon"})
+    answer = client.post(
+        "/p2p/time-zone",
+        data={"csrf_token": csrf_of(page), "time_zone": "America/Chicago",
+              "next": "/p2p/questions?days=mon"},
+    )
+    assert answer.headers["Location"] == "/p2p/questions?days=mon"
+
+
+def test_pages_are_compressed(client, signed_in):
+    signed_in()
+    page = client.get("/p2p/schedule", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page.headers["Vary"]
