@@ -26,6 +26,19 @@ POST_DECISION_OPTIONS = {
     "second_level_appeal": "Second Level Appeal",
 }
 
+# A call's outcome, as the medical director records it and everyone reads it.
+RESULTS = {
+    "held": "Held",
+    "provider_not_reached": "Provider not reached",
+    "reviewer_unavailable": "Reviewer unavailable",
+}
+DECISIONS = {
+    "upheld": "Upheld",
+    "overturned": "Overturned",
+    "partially_overturned": "Partially overturned",
+    "no_change_possible": "No change possible (consultative only)",
+}
+
 HANDLED_BY = {"us": "through us", "health_plan": "through the health plan"}
 
 # The seeds' call notes (check boxes) [001][004].
@@ -67,6 +80,9 @@ FIELDS = {
     "case_ref": "Case number",
     "dob": "Member date of birth",
     "time_zone": "Your time zone",
+    "result": "How did the call go?",
+    "cases": "Decision",
+    "note": "Note",
     "days": "Preferred days",
     "hours": "Preferred times",
 }
@@ -119,6 +135,7 @@ EVENTS = {
     "case_updated": "A case's P2P window changed",
     "completed": "Call completed",
     "call_notes_updated": "Call notes changed",
+    "outcome_recorded": "Outcome recorded",
 }
 
 

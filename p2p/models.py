@@ -5,12 +5,28 @@ The schema exists only through the Alembic migrations under `migrations/`.
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2p.extensions import db
 from p2p.timestamps import UTCDateTime
-from p2p.vocabulary import APPOINTMENT_STATUSES, CASE_STATUSES, LINES_OF_BUSINESS
+from p2p.vocabulary import (
+    APPOINTMENT_STATUSES,
+    CALL_RESULTS,
+    CASE_STATUSES,
+    DECISIONS,
+    LINES_OF_BUSINESS,
+    WAITLIST_STATUSES,
+)
 
 API_ROLES = ("portal", "admin")
 RESERVATION_KINDS = ("appointment", "hold")
@@ -255,8 +271,13 @@ class Appointment(db.Model):
     __tablename__ = "appointments"
     __table_args__ = (
         CheckConstraint(_in("status", APPOINTMENT_STATUSES), name="status"),
+        CheckConstraint(
+            f"outcome_result IS NULL OR {_in('outcome_result', CALL_RESULTS)}",
+            name="outcome_result",
+        ),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         Index("ix_appointments_reviewer_start", "reviewer_id", "start_at"),
+        Index("ix_appointments_start", "start_at"),
         Index("ix_appointments_requesting_provider_npi", "requesting_provider_npi"),
         Index("ix_appointments_status_start", "status", "start_at"),
     )
@@ -282,6 +303,11 @@ class Appointment(db.Model):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The call's outcome (API.md, Call outcomes), once recorded.
+    outcome_result: Mapped[str | None] = mapped_column(String(30))
+    outcome_note: Mapped[str | None] = mapped_column(String(2000))
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome_recorded_by: Mapped[str | None] = mapped_column(String(100))
 
     reviewer: Mapped[Reviewer] = relationship(lazy="joined")
     reservation: Mapped[Reservation | None] = relationship()
@@ -305,8 +331,19 @@ class AppointmentCase(db.Model):
     # Set when a case update takes the case out of the appointment (issue 4, item 8).
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     removed_reason: Mapped[str | None] = mapped_column(String(500))
+    # What the held call decided for this case.
+    decision: Mapped[str | None] = mapped_column(String(30))
+    # The call's facts the operations report counts, fixed when it is booked or moved: the
+    # case's outcome-changing window then, and whether the reviewer matched the case.
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    same_specialty: Mapped[bool | None] = mapped_column()
+    in_state: Mapped[bool | None] = mapped_column()
 
     case: Mapped[Case] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(f"decision IS NULL OR {_in('decision', DECISIONS)}", name="decision"),
+    )
 
 
 class AppointmentEvent(db.Model):
@@ -450,3 +487,56 @@ class WebSession(db.Model):
     opens_appointment_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WaitlistEntry(db.Model):
+    """A provider waiting for an earlier time for these cases (API.md, Earlier-slot
+    waitlist): served in the order they joined (`position`)."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        CheckConstraint(_in("status", WAITLIST_STATUSES), name="status"),
+        Index("ix_waitlist_entries_status_position", "status", "position"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    caller: Mapped[str] = mapped_column(String(100))  # who joined: the holder of its offers
+    health_plans: Mapped[list | None] = mapped_column(JSON)
+    case_refs: Mapped[list] = mapped_column(JSON)
+    npi: Mapped[str] = mapped_column(String(10))
+    email: Mapped[str] = mapped_column(String(254))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    days: Mapped[list] = mapped_column(JSON)
+    hours: Mapped[list] = mapped_column(JSON)
+    before: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    position: Mapped[int] = mapped_column(unique=True)
+
+    offers: Mapped[list["WaitlistOffer"]] = relationship(
+        order_by="WaitlistOffer.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+WAITLIST_OFFER_STATUSES = ("held", "booked", "expired", "released")
+
+
+class WaitlistOffer(db.Model):
+    """A time offered to an entry: held for it (`hold_id`) from the moment it was freed."""
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        CheckConstraint(_in("status", WAITLIST_OFFER_STATUSES), name="status"),
+        UniqueConstraint("entry_id", "reviewer_id", "start_at"),
+        Index("ix_waitlist_offers_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("waitlist_entries.id", ondelete="CASCADE"))
+    hold_id: Mapped[str | None] = mapped_column(ForeignKey("holds.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[str] = mapped_column(String(64))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

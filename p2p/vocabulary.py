@@ -66,6 +66,25 @@ APPOINTMENT_STATUSES = (
     REVIEWER_UNAVAILABLE,
 )
 
+# A call's outcome (API.md, Call outcomes): the call was held, or missed by one side.
+HELD = "held"
+CALL_RESULTS = (HELD, PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE)
+MISSED = (PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE)
+# What the held call decided, per case; `no_change_possible` only for a case that was
+# consultative only at the call.
+UPHELD = "upheld"
+OVERTURNED = "overturned"
+PARTIALLY_OVERTURNED = "partially_overturned"
+NO_CHANGE_POSSIBLE = "no_change_possible"
+DECISIONS = (UPHELD, OVERTURNED, PARTIALLY_OVERTURNED, NO_CHANGE_POSSIBLE)
+
+# The earlier-slot waitlist (API.md): an entry, and each time offered to it.
+WAITING = "waiting"
+OFFERED = "offered"
+EXPIRED = "expired"
+CLOSED = "closed"
+WAITLIST_STATUSES = (WAITING, OFFERED, EXPIRED, CLOSED)
+
 # DOMAIN.md, Confirmation: "Who will perform the P2P".
 REQUESTING_PROVIDER = "requesting_provider"
 CONTACT_PERSON = "contact_person"

@@ -61,6 +61,7 @@ TAKES_TIME = {
     ("post", "/api/v1/holds"),
     ("post", "/api/v1/appointments/{appointment_id}/reschedule"),
     ("post", "/api/v1/appointments/{appointment_id}/cancel"),
+    ("post", "/api/v1/appointments/{appointment_id}/outcome"),
 }
 
 

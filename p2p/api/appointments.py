@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
-from p2p.context import scheduling
+from p2p.context import scheduling, sign_in_url
 from p2p.errors import NotFound
 from p2p.limits import limited
 from p2p.schemas.appointments import (
@@ -21,10 +21,11 @@ from p2p.schemas.appointments import (
     HistorySchema,
     HoldIdSchema,
     HoldSchema,
+    OutcomeSchema,
     RescheduleSchema,
     StoredHoldSchema,
 )
-from p2p.services.appointments import booking, changes, holds, queries, records
+from p2p.services.appointments import booking, changes, holds, outcomes, queries, records
 
 blp = api_blueprint(
     "appointments",
@@ -93,6 +94,17 @@ class RescheduleView(MethodView):
     def post(self, request, appointment_id: str):
         appointment_id = _known(appointment_id)
         return changes.reschedule(appointment_id, request, g.caller, now(), scheduling())
+
+
+@blp.route("/<appointment_id>/outcome")
+class OutcomeView(MethodView):
+    @requires("admin")
+    @blp.arguments(OutcomeSchema)
+    @blp.response(200, AppointmentSchema)
+    def post(self, request, appointment_id: str):
+        """Record the call's outcome: held (a decision per case) or missed by one side."""
+        appointment_id = _known(appointment_id)
+        return outcomes.record_outcome(appointment_id, request, g.caller, now(), sign_in_url)
 
 
 @blp.route("/<appointment_id>/cancel")

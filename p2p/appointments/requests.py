@@ -38,3 +38,27 @@ class HoldRequest:
     reviewer_id: str
     start: datetime
     time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRequest:
+    """A call's outcome (API.md, Call outcomes): `decisions` is (case_ref, decision) for
+    each case of a held call, empty for a miss."""
+
+    result: str
+    decisions: tuple[tuple[str, str], ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistRequest:
+    """Joining the earlier-slot waitlist: the cases, who to tell, the same preferences as the
+    search, and until when an earlier time is worth having (None: the earliest deadline)."""
+
+    case_refs: tuple[str, ...]
+    npi: str
+    email: str
+    time_zone: str
+    days: tuple[int, ...]
+    hours: tuple[int, ...]
+    before: datetime | None = None

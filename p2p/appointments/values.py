@@ -28,6 +28,8 @@ class CaseInCall:
     level_of_review: str | None
     removed: bool = False
     removed_reason: str | None = None
+    decision: str | None = None  # what the held call decided for the case
+    valid_until: datetime | None = None  # the case's outcome-changing window at the call
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,17 @@ def as_dict(value) -> dict:
 
 
 @dataclass(frozen=True, slots=True)
+class CallOutcome:
+    """What the reviewer recorded after the call (API.md, Call outcomes): `result` held,
+    provider_not_reached or reviewer_unavailable; the decision of each case is on the case."""
+
+    result: str
+    note: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class Appointment:
     """A P2P appointment. `start`/`end` are aware instants; `time_zone` is the provider's
     (their labels and calendar file), the reviewer's own is on `reviewer`."""
@@ -115,6 +128,7 @@ class Appointment:
     created_by: str
     created_at: datetime
     updated_at: datetime
+    outcome: CallOutcome | None = None
 
     @property
     def label(self) -> str:

@@ -11,8 +11,14 @@
 """
 
 from p2p.notifications.delivery import deliver_due, retry_delay
-from p2p.notifications.emails import KINDS, RECIPIENT_ROLES, appointment_email
-from p2p.notifications.outbox import dedupe_key, enqueue_appointment_emails
+from p2p.notifications.emails import (
+    KINDS,
+    RECIPIENT_ROLES,
+    appointment_email,
+    missed_call_email,
+    waitlist_offer_email,
+)
+from p2p.notifications.outbox import dedupe_key, enqueue_appointment_emails, enqueue_message
 from p2p.notifications.transport import SECURITY_MODES, SmtpSettings
 
 __all__ = [
@@ -24,5 +30,8 @@ __all__ = [
     "dedupe_key",
     "deliver_due",
     "enqueue_appointment_emails",
+    "enqueue_message",
+    "missed_call_email",
     "retry_delay",
+    "waitlist_offer_email",
 ]

@@ -7,6 +7,8 @@ PST"). Member name and date of birth are patient data (ROADMAP: never in emails)
 here reads `Case.member_name` or `Case.member_dob`, and subjects carry only the time.
 """
 
+from datetime import datetime
+
 from p2p.appointments import call_details
 from p2p.appointments.values import Appointment, CaseInCall
 from p2p.slots import slot_label
@@ -128,3 +130,65 @@ def _call(appointment: Appointment, recipient_role: str) -> list[str]:
 
 def _joined(*parts: str | None) -> str:
     return ", ".join(part for part in parts if part)
+
+
+# After the call -------------------------------------------------------------------------------
+
+_MISSED = {
+    "provider_not_reached": (
+        "The reviewer called for your P2P consultation and could not reach you."
+    ),
+    "reviewer_unavailable": (
+        "The reviewer could not hold your P2P consultation: the reviewer was unavailable."
+    ),
+}
+
+
+def missed_call_email(
+    appointment: Appointment, result: str, rebook_url: str, link_expires: datetime,
+    now: datetime,
+) -> tuple[str, str]:
+    """(subject, body) to the provider after a missed call: each case's deadline (the last
+    moment a call still changes its decision), and a link that rebooks the same appointment
+    (it signs in once, by a button: mail scanners fetch links)."""
+    zone = appointment.time_zone
+    when = slot_label(appointment.start, zone)
+    lines = [_MISSED[result], "", f"Missed call: {when}", f"Appointment: {appointment.id}"]
+    open_cases = [case for case in appointment.in_call
+                  if case.valid_until is not None and case.valid_until > now]
+    if open_cases:
+        lines += ["", "Book again before the deadline to keep the call outcome-changing:"]
+        for case in open_cases:
+            lines.append(f"- {case.case_ref}: a call must start before "
+                         f"{slot_label(case.valid_until, zone)}")
+    else:
+        lines += ["", "The call can now be consultative only; you can still book it again."]
+    lines += [
+        "",
+        "Choose a new time (the link works once, until "
+        f"{slot_label(link_expires, zone)}):",
+        rebook_url,
+    ]
+    return f"P2P consultation missed: book again ({when})", "\n".join(lines) + "\n"
+
+
+def waitlist_offer_email(
+    label: str, reviewer_name: str, case_refs: tuple[str, ...], held_until: str,
+    book_url: str | None,
+) -> tuple[str, str]:
+    """(subject, body) of an earlier time offered to a waiting provider, held for them."""
+    lines = [
+        "An earlier time opened for your P2P consultation, and it is held for you.",
+        "",
+        f"When: {label}",
+        f"Reviewer: {reviewer_name}",
+        f"Cases: {', '.join(case_refs)}",
+        f"Held for you until: {held_until}",
+        "",
+    ]
+    if book_url:
+        lines += ["Book it (the link works once):", book_url]
+    else:
+        lines += ["Book it from the portal before the hold ends; after that it goes to the "
+                  "next provider waiting."]
+    return f"An earlier P2P time is held for you: {label}", "\n".join(lines) + "\n"

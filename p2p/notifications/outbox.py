@@ -77,6 +77,38 @@ def enqueue_appointment_emails(
     return _insert_unless_queued(rows)
 
 
+def enqueue_message(
+    dedupe_key_: str,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    appointment_id: str | None = None,
+) -> list[int]:
+    """Queue one email that is not one of an appointment's pair (a missed call's rebooking
+    link, a waitlist offer), due at `now`; a message whose key is queued already is not
+    queued again. Does not commit."""
+    return _insert_unless_queued(
+        [
+            {
+                "dedupe_key": dedupe_key_,
+                "appointment_id": appointment_id,
+                "kind": kind,
+                "recipient": recipient.strip(),
+                "subject": subject,
+                "body": body,
+                "ics": None,
+                "ics_method": None,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        ]
+    )
+
+
 def _calendar_method(ics: str | None, ics_method: str | None) -> str | None:
     if ics is None:
         if ics_method is not None:

@@ -10,7 +10,12 @@ from marshmallow import (
     validates_schema,
 )
 
-from p2p.appointments.requests import BookingRequest, HoldRequest, RescheduleRequest
+from p2p.appointments.requests import (
+    BookingRequest,
+    HoldRequest,
+    OutcomeRequest,
+    RescheduleRequest,
+)
 from p2p.appointments.values import CallNotes, Contact, Performer, RequestingProvider
 from p2p.context import ics_url
 from p2p.schemas.cases import CASE_REF
@@ -26,7 +31,14 @@ from p2p.schemas.fields import (
     text,
 )
 from p2p.schemas.reviewers import REVIEWER_ID
-from p2p.vocabulary import APPOINTMENT_STATUSES, OUTCOMES, PERFORMER_KINDS, REQUESTING_PROVIDER
+from p2p.vocabulary import (
+    APPOINTMENT_STATUSES,
+    CALL_RESULTS,
+    DECISIONS,
+    OUTCOMES,
+    PERFORMER_KINDS,
+    REQUESTING_PROVIDER,
+)
 
 PHONE = validate.Regexp(
     r"^[0-9()+.\- ]{7,25}$", error="A phone number: digits, spaces, ( ) + - . (7 to 25)."
@@ -50,6 +62,10 @@ class AppointmentCaseSchema(Schema):
         metadata={"description": "True when a case update took the case out of the call."}
     )
     removed_reason = Text(allow_none=True)
+    decision = Text(
+        allow_none=True,
+        metadata={"enum": list(DECISIONS), "description": "What the held call decided."},
+    )
 
 
 class RequestingProviderOutSchema(Schema):
@@ -110,8 +126,27 @@ class AppointmentSchema(Schema):
     call_notes = fields.Nested(CallNotesOutSchema)
     acknowledge_consultative_only = Flag()
     cancel_reason = Text(allow_none=True)
+    outcome = fields.Method(
+        "_outcome",
+        metadata={"description": "The call's outcome once recorded (null before)."},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+    def _outcome(self, appointment) -> dict | None:
+        recorded = appointment.outcome
+        if recorded is None:
+            return None
+        return {
+            "result": recorded.result,
+            "cases": [
+                {"case_ref": case.case_ref, "decision": case.decision}
+                for case in appointment.cases if case.decision
+            ],
+            "note": recorded.note,
+            "recorded_at": recorded.recorded_at.isoformat(),
+            "recorded_by": recorded.recorded_by,
+        }
 
 
 class AppointmentListSchema(Schema):
@@ -332,3 +367,29 @@ class FeedUrlSchema(Schema):
             "credential. A new one replaces the previous."
         }
     )
+
+
+class CaseDecisionSchema(Schema):
+    case_ref = Text(required=True, validate=CASE_REF)
+    decision = Text(required=True, validate=validate.OneOf(DECISIONS))
+
+
+class OutcomeSchema(Schema):
+    """`POST /api/v1/appointments/{id}/outcome` (API.md, Call outcomes)."""
+
+    result = Text(required=True, validate=validate.OneOf(CALL_RESULTS))
+    cases = fields.List(
+        fields.Nested(CaseDecisionSchema), load_default=list, validate=validate.Length(max=10),
+        metadata={"description": "With `held`: a decision for every case of the call."},
+    )
+    note = Text(
+        multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=2000)
+    )
+
+    @post_load
+    def _value(self, data: dict, **_) -> OutcomeRequest:
+        return OutcomeRequest(
+            data["result"],
+            tuple((case["case_ref"], case["decision"]) for case in data["cases"]),
+            data["note"],
+        )

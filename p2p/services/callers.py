@@ -18,6 +18,7 @@ class Caller:
     name: str
     health_plans: frozenset[str] | None = None  # None: every plan
     npi: str | None = None  # a provider's session: only this provider's appointments
+    reviewer_id: str | None = None  # a medical director's session: only their calls
 
     def covers(self, case: Case) -> bool:
         return self.health_plans is None or case.health_plan in self.health_plans
@@ -27,6 +28,8 @@ class Caller:
 
     def sees(self, appointment: Appointment) -> bool:
         if self.npi is not None and appointment.requesting_provider_npi != self.npi:
+            return False
+        if self.reviewer_id is not None and appointment.reviewer_id != self.reviewer_id:
             return False
         return self.health_plans is None or all(
             link.case.health_plan in self.health_plans for link in appointment.cases

@@ -162,6 +162,8 @@ def use(token: str, now: datetime) -> str:
             raise NotFound("This sign-in link cannot be used.")
         link = db.session.get(SignInLink, digest)
         session_token = _token()
+        # A missed call's rebooking opens in the zone the provider booked it in.
+        opened = db.session.get(Appointment, link.appointment_id) if link.appointment_id else None
         db.session.add(
             WebSession(
                 token_hash=_hash(session_token),
@@ -173,6 +175,7 @@ def use(token: str, now: datetime) -> str:
                 health_plans=link.health_plans,
                 case_refs=list(link.case_refs or []),
                 opens_appointment_id=link.appointment_id,
+                time_zone=opened.time_zone if opened else None,
                 created_at=now,
                 expires_at=now + SESSION_LIFETIME,
             )
@@ -204,7 +207,7 @@ class Session:
         if self.kind == PROVIDER:
             return Caller(f"provider {self.npi}", self.health_plans, npi=self.npi)
         if self.kind == REVIEWER:
-            return Caller(f"reviewer {self.reviewer_id}")
+            return Caller(f"reviewer {self.reviewer_id}", reviewer_id=self.reviewer_id)
         return Caller(f"staff {self.name}")
 
 

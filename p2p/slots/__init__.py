@@ -45,6 +45,7 @@ from p2p.slots.results import (
     RuleBreach,
     Slot,
     WeekResult,
+    group_of_first,
 )
 from p2p.slots.search import LOOK_AHEAD_WEEKS, search_week
 from p2p.slots.values import (
@@ -62,6 +63,7 @@ from p2p.slots.values import (
 from p2p.slots.weekly_hours import DAY_NAMES, weekly_hours_from_strings, weekly_hours_to_strings
 
 __all__ = [
+    "group_of_first",
     "CONSENT",
     "DEADLINE",
     "MATCH",

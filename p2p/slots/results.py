@@ -126,3 +126,19 @@ class Offer:
     @property
     def consultative_only_case_refs(self) -> tuple[str, ...]:
         return self.slot.consultative_only_case_refs
+
+
+def group_of_first(result: WeekResult, reviewer_id: str) -> WeekResult:
+    """After a call the reviewer could not hold (issue 16): that reviewer's priority group
+    first, its other reviewers first in it, the reviewer last; the rest as they were."""
+    from dataclasses import replace
+
+    for index, group in enumerate(result.groups):
+        ids = [offered.reviewer.reviewer_id for offered in group.reviewers]
+        if reviewer_id in ids:
+            others = tuple(o for o in group.reviewers if o.reviewer.reviewer_id != reviewer_id)
+            missed = tuple(o for o in group.reviewers if o.reviewer.reviewer_id == reviewer_id)
+            first = replace(group, reviewers=others + missed)
+            rest = result.groups[:index] + result.groups[index + 1:]
+            return replace(result, groups=(first, *rest))
+    return result

@@ -96,3 +96,8 @@ def refused(data: MultiDict, error: P2PError) -> Form:
     """A use case's refusal (a 422's fields) as the form's errors."""
     errors = error.fields or {"": [error.message]}
     return Form(dict(data.items()), errors)
+
+
+def flat_messages(error) -> dict[str, list[str]]:
+    """A marshmallow ValidationError's messages by dotted path."""
+    return flatten_messages(getattr(error, "messages", {"": [str(error)]}))

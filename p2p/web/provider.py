@@ -52,8 +52,12 @@ def _zone(provider) -> str:
 def start(provider):
     if provider.time_zone is None:
         return see_other("provider.time_zone")
-    if provider.opens_appointment_id:  # a missed call's rebooking link
-        return see_other("provider.questions", moving=provider.opens_appointment_id)
+    if appointment_id := provider.opens_appointment_id:  # a missed call's rebooking link
+        sign_in.update_session(session.token(), opens_appointment_id=None)  # once
+        return see_other(
+            "provider.schedule", moving=appointment_id,
+            week=_rebooking_week(provider, appointment_id),
+        )
     if provider.case_refs:
         return see_other("provider.case_info")
     return see_other("provider.requests")
@@ -110,6 +114,31 @@ def see_other_url(url: str):
     from flask import redirect
 
     return redirect(url, code=303)
+
+
+def _rebooking_week(provider, appointment_id: str) -> str | None:
+    """The first week with a time before the cases' earliest deadline still open (None:
+    this week, as when no deadline is open any more)."""
+    try:
+        missed = queries.get_appointment(appointment_id, provider.caller)
+    except NotFound:
+        abort(404)
+    moment = now()
+    deadlines = [c.valid_until for c in missed.in_call if c.valid_until and c.valid_until > moment]
+    if not deadlines:
+        return None
+    deadline = min(deadlines)
+    zone = _zone(provider)
+    case_refs = [case.case_ref for case in missed.in_call]
+    week = local_date(moment, zone)
+    while week <= local_date(deadline, zone):
+        result = search.search(case_refs, slots.Preferences(zone), week, moment, scheduling(),
+                               provider.caller)
+        if any(slot.start < deadline for group in result.groups
+               for offered in group.reviewers for slot in offered.slots):
+            return result.week_start.isoformat()
+        week = result.week_start + timedelta(days=7)
+    return None
 
 
 # Case Info ---------------------------------------------------------------------------------
@@ -239,6 +268,8 @@ def schedule(provider):
         return render_template(
             "provider/schedule_error.html", provider=provider, step=2, error=error
         ), error.status
+    if moving is not None and moving.status == REVIEWER_UNAVAILABLE:
+        result = slots.group_of_first(result, moving.reviewer.reviewer_id)
     expanded = {int(p) for p in request.args.getlist("all") if p.isdigit()}
     query = {"days": list(days), "hours": list(hours)}
     if moving:

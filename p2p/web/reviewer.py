@@ -5,28 +5,34 @@ URL is shown once, when a new secret link is made: only its hash is kept)."""
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
+from p2p.appointments import states
 from p2p.clock import now
-from p2p.context import feed_url
+from p2p.context import feed_url, sign_in_url
+from p2p.errors import NotFound, P2PError
+from p2p.schemas.appointments import OutcomeSchema
 from p2p.schemas.fields import Day
 from p2p.services import reviewers, sign_in
-from p2p.services.appointments import queries
+from p2p.services.appointments import outcomes, queries
 from p2p.time_zones import in_zone, local_date, week_of
+from p2p.web import forms
 from p2p.web.guard import guard
-from p2p.web.session import signed_in
+from p2p.web.session import see_other, signed_in
 
 bp = guard(Blueprint("reviewer", __name__, template_folder="templates"))
 
 
 @bp.get("/calendar")
 @signed_in(sign_in.REVIEWER)
-def calendar(reviewer_session, feed: str | None = None):
+def calendar(reviewer_session, feed: str | None = None, refused: tuple | None = None,
+             status: int = 200):
+    """`refused`: (appointment id, the outcome form with its errors) after a refusal."""
     reviewer = reviewers.reviewer_details(reviewer_session.reviewer_id)
     zone = reviewer["time_zone"]
     moment = now()
     today = local_date(moment, zone)
-    monday = week_of(_day(request.args.get("week")) or today)
+    monday = week_of(_day(request.values.get("week")) or today)
     appointments = queries.reviewer_days(
         reviewer_session.reviewer_id, monday, monday + timedelta(days=6), moment
     )
@@ -54,7 +60,13 @@ def calendar(reviewer_session, feed: str | None = None):
         previous_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7),
         one_day=timedelta(days=1),
-    )
+        awaiting=lambda call: states.outcome_refusal(
+            call.status, call.outcome.recorded_at if call.outcome else None, call.start, moment
+        ) is None,
+        form=refused[1] if refused else None,
+        refused_id=refused[0] if refused else None,
+        recorded=request.args.get("recorded"),
+    ), status
 
 
 def _day(text: str | None):
@@ -71,3 +83,38 @@ def _day(text: str | None):
 def new_feed(reviewer_session):
     secret = reviewers.rotate_calendar_feed(reviewer_session.reviewer_id, now())
     return calendar.__wrapped__(reviewer_session, feed=feed_url(secret))
+
+
+@bp.post("/calendar/calls/<appointment_id>/outcome")
+@signed_in(sign_in.REVIEWER)
+def record_outcome(reviewer_session, appointment_id: str):
+    """The outcome form of one past call on the week's page."""
+    caller = reviewer_session.caller
+    try:
+        call = queries.get_appointment(appointment_id, caller)
+    except NotFound:
+        abort(404)
+    data = request.form
+    result = data.get("result", "")
+    document = {"result": result or None, "note": data.get("note", "").strip() or None}
+    if result == "held":
+        # The cases decided; one left undecided is refused by the use case, by name.
+        document["cases"] = [
+            {"case_ref": case.case_ref, "decision": data[f"decision-{case.case_ref}"]}
+            for case in call.in_call
+            if data.get(f"decision-{case.case_ref}")
+        ]
+    document = {key: value for key, value in document.items() if value is not None}
+    week = {"week": data.get("week", "")}
+    try:
+        outcome = OutcomeSchema().load(document)
+        outcomes.record_outcome(appointment_id, outcome, caller, now(), sign_in_url)
+    except P2PError as error:
+        form = forms.refused(data, error)
+        return calendar.__wrapped__(reviewer_session, refused=(appointment_id, form),
+                                    status=error.status)
+    except Exception as error:  # marshmallow's ValidationError
+        form = forms.Form(dict(data.items()), forms.flat_messages(error))
+        return calendar.__wrapped__(reviewer_session, refused=(appointment_id, form),
+                                    status=422)
+    return see_other("reviewer.calendar", recorded=appointment_id, **week)

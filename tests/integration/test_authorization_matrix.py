@@ -29,6 +29,7 @@ PAGE_GETS = (
 PAGE_POSTS = (
     "/p2p/time-zone", "/p2p/cases/add", "/p2p/cases/remove", "/p2p/hold", "/p2p/confirm",
     "/p2p/requests/<appointment_id>/cancel", "/calendar/feed", "/sign-out",
+    "/calendar/calls/<appointment_id>/outcome",
     "/sign-in/<token>",
 )
 PAGES = {
@@ -72,6 +73,8 @@ MATRIX = {
     ("GET", "/api/v1/state-rules"): ADMIN_ROUTE,
     ("GET", "/api/v1/state-rules/<state>"): ADMIN_ROUTE,
     ("PUT", "/api/v1/state-rules/<state>"): ADMIN_ROUTE,
+    # An outcome is recorded by an admin (or the reviewer's page); 422 here: before the call.
+    ("POST", "/api/v1/appointments/<appointment_id>/outcome"): ADMIN_ROUTE,
     # Sign-in links: the portal's (other_plan: 422, a case it may not see).
     ("POST", "/api/v1/provider-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
     ("POST", "/api/v1/reviewer-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
@@ -134,6 +137,7 @@ BODIES = {
     "/api/v1/provider-sessions": {"npi": "1234567893", "name": "Dr. Jane Doe",
                                   "email": "jd@clinic.example.org", "case_refs": ["A1"]},
     "/api/v1/reviewer-sessions": {"reviewer_id": "ny"},
+    "/api/v1/appointments/<appointment_id>/outcome": {"result": "provider_not_reached"},
     # A well-formed case of the other key's own plan: only the scope can refuse it.
     "/api/v1/cases/<case_ref>": case_body(health_plan="the-health-plan",
                                           line_of_business="commercial"),

@@ -34,8 +34,10 @@ def test_book_answers_the_appointment(client, portal, booking_world):
             "level_of_review": "Reconsideration P2P",
             "removed": False,
             "removed_reason": None,
+            "decision": None,  # until the call's outcome is recorded
         }
     ]
+    assert body["outcome"] is None
     assert body["ics_url"].endswith(f"/api/v1/appointments/{body['id']}/calendar.ics")
     assert body["contact"]["instructions"] == "Select option 4, ask for Dr. Doe"
     assert client.get(f"/api/v1/appointments/{body['id']}", headers=portal).json == body

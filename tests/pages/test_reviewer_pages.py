@@ -93,3 +93,66 @@ def test_the_stylesheet_prints_the_calendar(client):
         url = asset_url("styles.css")
     css = client.get(url).data
     assert b"@media print" in css
+
+
+# The outcome form of a past call --------------------------------------------------------------
+
+
+def _past_call(app, client, portal):
+    from tests.conftest import FIXED_NOW
+
+    appointment_id = book(client, portal, booking_body()).json["id"]  # Wed 25 Nov 9:00 EST
+    app.config["P2P_CLOCK"] = lambda: FIXED_NOW.replace(day=25, hour=15)  # 10:00 EST
+    return appointment_id
+
+
+def test_a_past_call_offers_the_outcome_form_and_records_it(app, client, portal, booking_world):
+    appointment_id = _past_call(app, client, portal)
+    sign_in_reviewer(client, portal)
+    page = client.get("/calendar")
+    assert "Record the outcome of the 9:00 am EST call" in text(page)
+    done = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(page), "result": "held", "decision-A1": "overturned",
+              "note": "Imaging reviewed", "week": "2026-11-23"},
+    )
+    assert done.status_code == 303, text(done)
+    shown = text(client.get(done.headers["Location"]))
+    assert "The call's outcome is recorded." in shown
+    assert "Outcome Held: A1 overturned. Imaging reviewed" in shown
+    assert "Record the outcome of the 9:00 am EST call" not in shown
+
+
+def test_an_outcome_without_its_decision_is_refused_on_the_page(app, client, portal,
+                                                                booking_world):
+    appointment_id = _past_call(app, client, portal)
+    sign_in_reviewer(client, portal)
+    page = client.get("/calendar")
+    refused = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(page), "result": "held", "week": "2026-11-23"},
+    )
+    assert refused.status_code == 422
+    raw = refused.get_data(as_text=True)
+    assert "<title>Error: P2P calendar" in raw
+    assert f'href="#call-{appointment_id}-cases"' in raw
+    assert "A decision is needed for A1." in text(refused)
+    missed = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(page), "week": "2026-11-23"},
+    )
+    assert missed.status_code == 422  # no result chosen
+
+
+def test_a_reviewer_records_outcomes_only_for_their_own_calls(app, client, portal,
+                                                              booking_world):
+    put_reviewer, _ = booking_world
+    put_reviewer("la", name="Dr. Bo Kim", time_zone="America/Los_Angeles")
+    appointment_id = _past_call(app, client, portal)
+    sign_in_reviewer(client, portal, "la")
+    page = client.get("/calendar")
+    answer = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(page), "result": "provider_not_reached"},
+    )
+    assert answer.status_code == 404

@@ -135,15 +135,9 @@ def _book(
     for position, (case, outcome) in enumerate(
         zip(cases.rows, cases.outcomes_at(start), strict=True)
     ):
-        row.cases.append(
-            AppointmentCase(
-                case_id=case.id,
-                case=case,
-                position=position,
-                outcome=outcome.outcome,
-                level_of_review=outcome.level_of_review,
-            )
-        )
+        link = AppointmentCase(case_id=case.id, case=case, position=position)
+        records.set_call_facts(link, check.reviewer, outcome)
+        row.cases.append(link)
     db.session.add(row)
     db.session.flush()  # the reservation (no-overlap check) and the appointment, in order
     return records.changed(

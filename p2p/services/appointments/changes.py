@@ -118,12 +118,17 @@ def _reschedule(
     reservation = row.reservation
     reservation.reviewer_id, reservation.start_at, reservation.end_at = reviewer_id, start, end
     db.session.flush()  # the database's no-overlap check happens here
+    if states.is_missed(row.status):
+        # Rebooking a missed call: the miss stays in the audit trail (`before`); the new
+        # call's outcome is yet to be recorded.
+        row.outcome_result = row.outcome_note = None
+        row.outcome_recorded_at = row.outcome_recorded_by = None
     records.transition(row, states.RESCHEDULE)
     row.reviewer, row.start_at, row.end_at = check.reviewer, start, end
     row.call_notes = records.stored_notes(notes)
     row.acknowledge_consultative_only = acknowledged
     for link, outcome in zip(active, cases.outcomes_at(start), strict=True):
-        link.outcome, link.level_of_review = outcome.outcome, outcome.level_of_review
+        records.set_call_facts(link, check.reviewer, outcome)
     return records.changed(
         row, records.RESCHEDULED, caller.name, now, before, email="rescheduled"
     )

@@ -55,6 +55,6 @@ def reconcile_case(case: Case, actor: str, now: datetime) -> None:
             records.changed(row, records.CASE_REMOVED, actor, now, before, email="case_removed")
         else:
             before = records.snapshot(row)
-            link.outcome, link.level_of_review = outcome.outcome, outcome.level_of_review
+            records.set_call_facts(link, row.reviewer, outcome)
             records.transition(row, states.CHANGE_CASES)
             records.changed(row, records.CASE_UPDATED, actor, now, before, email="case_updated")

@@ -13,6 +13,7 @@ from p2p.appointments import states
 from p2p.appointments.values import (
     Appointment,
     CallNotes,
+    CallOutcome,
     CaseInCall,
     Contact,
     Performer,
@@ -34,9 +35,20 @@ CASE_REMOVED = "case_removed"
 CASE_UPDATED = "case_updated"
 COMPLETED_ACTION = "completed"
 NOTES_UPDATED = "call_notes_updated"
+OUTCOME_RECORDED = "outcome_recorded"
 
 # Emails that carry the calendar file of the new state; reminders do not.
 WITH_CALENDAR = {"booked", "rescheduled", "cancelled", "case_removed", "case_updated"}
+
+
+def set_call_facts(link, reviewer, availability) -> None:
+    """Fix a case's facts for this call, when it is booked or moved: its eligibility at the
+    call's start, and whether the reviewer is of its specialty and licensed in its member's
+    state (what the operations report counts)."""
+    link.outcome, link.level_of_review = availability.outcome, availability.level_of_review
+    link.valid_until = availability.valid_until
+    link.same_specialty = link.case.specialty in reviewer.specialties
+    link.in_state = link.case.member_state in reviewer.licensed_states
 
 
 def require_allowed(row: AppointmentRow, action: str) -> str:
@@ -117,10 +129,15 @@ def snapshot(row: AppointmentRow) -> dict:
                 "outcome": link.outcome,
                 "level_of_review": link.level_of_review,
                 "removed": link.removed_at is not None,
+                **({"decision": link.decision} if link.decision else {}),
             }
             for link in row.cases
         ],
         "cancel_reason": row.cancel_reason,
+        **(
+            {"outcome": row.outcome_result, "outcome_note": row.outcome_note}
+            if row.outcome_result else {}
+        ),
     }
 
 
@@ -150,6 +167,8 @@ def value_of(row: AppointmentRow) -> Appointment:
                 level_of_review=link.level_of_review,
                 removed=link.removed_at is not None,
                 removed_reason=link.removed_reason,
+                decision=link.decision,
+                valid_until=link.valid_until,
             )
             for link in row.cases
         ),
@@ -166,6 +185,10 @@ def value_of(row: AppointmentRow) -> Appointment:
         created_by=row.created_by,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        outcome=CallOutcome(
+            row.outcome_result, row.outcome_note, row.outcome_recorded_at,
+            row.outcome_recorded_by,
+        ) if row.outcome_result else None,
     )
 
 
