@@ -8,7 +8,8 @@ import contextlib
 import math
 import os
 import socket
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -73,6 +74,9 @@ class Scheduling:
     minutes_per_case: int
     minimum_notice: timedelta
     hold_minutes: int
+    # The absolute URL of a sign-in link from its token, for the emails a use case sends
+    # (a waitlist offer); the edges set it (p2p/context.py).
+    link_for: Callable[[str], str] | None = field(default=None, compare=False)
 
     @property
     def hold(self) -> timedelta:

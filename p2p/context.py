@@ -2,6 +2,8 @@
 the scheduling settings, the process's slot-answer memo, and the base of the links the
 service hands out. Use cases take these as arguments and never read the app themselves."""
 
+from dataclasses import replace
+
 from flask import Flask, current_app, has_request_context, request
 
 from p2p.config import Scheduling
@@ -12,7 +14,7 @@ _ANSWERS = "p2p_slot_answers"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_SETTINGS] = Scheduling.from_config(app.config)
+    app.extensions[_SETTINGS] = replace(Scheduling.from_config(app.config), link_for=sign_in_url)
     budget = app.config["P2P_SLOT_ANSWERS_MB"] * 2**20
     app.extensions[_ANSWERS] = AnswerMemo(budget) if budget else None
 

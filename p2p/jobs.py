@@ -29,12 +29,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from p2p import notifications
 from p2p.clock import now
+from p2p.context import scheduling
 from p2p.database import transaction
 from p2p.extensions import db
 from p2p.models import Appointment, SchedulerLease
 from p2p.notifications import transport
 from p2p.services import lookups, sign_in
-from p2p.services.appointments import changes, holds, records
+from p2p.services.appointments import changes, holds, records, waitlist
 from p2p.vocabulary import SCHEDULED
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,12 @@ def purge_lookups(moment: datetime) -> int:
     return lookups.purge(moment)
 
 
+def pass_waitlist_offers(moment: datetime) -> dict:
+    """Waitlist offers not booked in time go to the next entry; entries past `before`
+    expire."""
+    return waitlist.pass_expired_offers(moment, scheduling())
+
+
 def purge_sign_ins(moment: datetime) -> int:
     """Forget sign-in links a day after they expired, and the pages' expired sessions."""
     return sign_in.purge(moment)
@@ -101,6 +108,7 @@ JOBS = {
     "complete_past": (complete_past, 300),
     "purge_lookups": (purge_lookups, 900),
     "purge_sign_ins": (purge_sign_ins, 3600),
+    "pass_waitlist_offers": (pass_waitlist_offers, 60),
 }
 
 

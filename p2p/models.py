@@ -456,6 +456,7 @@ class SignInLink(db.Model):
     appointment_id: Mapped[str | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE")
     )
+    hold_id: Mapped[str | None] = mapped_column(String(40))  # opens on a waitlist offer
     health_plans: Mapped[list | None] = mapped_column(JSON)
     issued_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -485,6 +486,7 @@ class WebSession(db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     case_refs: Mapped[list] = mapped_column(JSON, default=list)
     opens_appointment_id: Mapped[str | None] = mapped_column(String(40))
+    opens_hold_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

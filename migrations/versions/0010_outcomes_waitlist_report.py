@@ -10,6 +10,7 @@
   `before`), served in the order they joined; `waitlist_offers`: the times offered to an
   entry, each held for it (a hold) and emailed once.
 - Indexes for the report: calls by start (`ix_appointments_start`).
+- A sign-in link (and its session) can open on a hold: a waitlist offer's confirmation.
 
 Revision ID: 0010
 Revises: 0009
@@ -46,6 +47,10 @@ def upgrade():
         batch.add_column(sa.Column('in_state', sa.Boolean(), nullable=True))
         batch.create_check_constraint('decision', DECISIONS)
     _fill_in_call_facts()
+    with op.batch_alter_table('sign_in_links') as batch:
+        batch.add_column(sa.Column('hold_id', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('web_sessions') as batch:
+        batch.add_column(sa.Column('opens_hold_id', sa.String(length=40), nullable=True))
 
     op.create_table('waitlist_entries',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -121,6 +126,10 @@ def downgrade():
     op.drop_table('waitlist_offers')
     op.drop_index('ix_waitlist_entries_status_position', table_name='waitlist_entries')
     op.drop_table('waitlist_entries')
+    with op.batch_alter_table('web_sessions') as batch:
+        batch.drop_column('opens_hold_id')
+    with op.batch_alter_table('sign_in_links') as batch:
+        batch.drop_column('hold_id')
     with op.batch_alter_table('appointment_cases') as batch:
         batch.drop_constraint('decision', type_='check')
         batch.drop_column('in_state')

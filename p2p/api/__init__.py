@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         sessions,
         slots,
         state_rules,
+        waitlist,
     )
 
     api = P2PApi(app)
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
         appointments.blp,
         appointments.holds_blp,
         sessions.blp,
+        waitlist.blp,
     ):
         api.register_blueprint(blueprint)
     _document_common_errors(api)

@@ -25,7 +25,15 @@ from p2p.schemas.appointments import (
     RescheduleSchema,
     StoredHoldSchema,
 )
-from p2p.services.appointments import booking, changes, holds, outcomes, queries, records
+from p2p.services.appointments import (
+    booking,
+    changes,
+    holds,
+    outcomes,
+    queries,
+    records,
+    waitlist,
+)
 
 blp = api_blueprint(
     "appointments",
@@ -114,7 +122,9 @@ class CancelView(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, document: dict, appointment_id: str):
-        return changes.cancel(_known(appointment_id), document["reason"], g.caller, now())
+        return changes.cancel(
+            _known(appointment_id), document["reason"], g.caller, now(), scheduling()
+        )
 
 
 @blp.route("/<appointment_id>/history")
@@ -155,4 +165,4 @@ class HoldView(MethodView):
     @holds_blp.response(204)
     def delete(self, hold_id: str):
         hold_id = validated_path(HoldIdSchema(), hold_id=hold_id)["hold_id"]
-        holds.release_hold(hold_id, g.caller, now())
+        waitlist.release_hold(hold_id, g.caller, now(), scheduling())

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from p2p.database import transaction
 from p2p.errors import NotFound, ValidationFailed
 from p2p.extensions import db
-from p2p.models import Appointment, Case, Reviewer, SignInLink, WebSession
+from p2p.models import Appointment, Case, Hold, Reviewer, SignInLink, WebSession
 from p2p.services.callers import Caller
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -100,6 +100,29 @@ def rebooking_link(appointment: Appointment, now: datetime, lifetime: timedelta)
     return token
 
 
+def offer_link(entry, hold_id: str, now: datetime, lifetime: timedelta) -> str:
+    """A link for a waiting provider whose earlier time is held: it signs them in on that
+    hold's confirmation (an emailed kind: used by POST). Issued inside the transaction that
+    holds the time."""
+    token = _token()
+    db.session.add(
+        SignInLink(
+            token_hash=_hash(token),
+            kind=PROVIDER,
+            npi=entry.npi,
+            name=None,
+            email=entry.email,
+            case_refs=list(entry.case_refs),
+            hold_id=hold_id,
+            health_plans=entry.health_plans,
+            issued_by="waitlist",
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return token
+
+
 def _issue(kind: str, caller: Caller, now: datetime, **details) -> str:
     token = _token()
     plans = sorted(caller.health_plans) if caller.health_plans is not None else None
@@ -135,7 +158,7 @@ def look_at(token: str, now: datetime) -> LinkState:
     link = db.session.get(SignInLink, _hash(token)) if token else None
     if link is None:
         return LinkState(None, None, "unknown", True)
-    by_post = link.kind in EMAILED_KINDS or link.appointment_id is not None
+    by_post = link.kind in EMAILED_KINDS or link.appointment_id is not None or bool(link.hold_id)
     if link.used_at is not None:
         return LinkState(link.kind, link.name, "used", by_post)
     if link.expires_at <= now:
@@ -164,6 +187,8 @@ def use(token: str, now: datetime) -> str:
         session_token = _token()
         # A missed call's rebooking opens in the zone the provider booked it in.
         opened = db.session.get(Appointment, link.appointment_id) if link.appointment_id else None
+        if opened is None and link.hold_id:  # a waitlist offer: in the zone they waited in
+            opened = db.session.get(Hold, link.hold_id)
         db.session.add(
             WebSession(
                 token_hash=_hash(session_token),
@@ -175,6 +200,7 @@ def use(token: str, now: datetime) -> str:
                 health_plans=link.health_plans,
                 case_refs=list(link.case_refs or []),
                 opens_appointment_id=link.appointment_id,
+                opens_hold_id=link.hold_id,
                 time_zone=opened.time_zone if opened else None,
                 created_at=now,
                 expires_at=now + SESSION_LIFETIME,
@@ -200,6 +226,7 @@ class Session:
     case_refs: tuple[str, ...]
     opens_appointment_id: str | None
     expires_at: datetime
+    opens_hold_id: str | None = None
 
     @property
     def caller(self) -> Caller:
@@ -228,6 +255,7 @@ def session_for(token: str | None, now: datetime) -> Session | None:
         case_refs=tuple(row.case_refs or ()),
         opens_appointment_id=row.opens_appointment_id,
         expires_at=row.expires_at,
+        opens_hold_id=row.opens_hold_id,
     )
 
 
@@ -240,6 +268,7 @@ def update_session(
     time_zone: str | None = None,
     case_refs: list[str] | None = None,
     opens_appointment_id=_KEEP,
+    opens_hold_id=_KEEP,
 ) -> None:
     with transaction():
         row = db.session.get(WebSession, _hash(token))
@@ -251,6 +280,8 @@ def update_session(
             row.case_refs = list(dict.fromkeys(case_refs))
         if opens_appointment_id is not _KEEP:
             row.opens_appointment_id = opens_appointment_id
+        if opens_hold_id is not _KEEP:
+            row.opens_hold_id = opens_hold_id
 
 
 def end_session(token: str) -> None:

@@ -15,13 +15,14 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from p2p import copy, slots
+from p2p.appointments.requests import WaitlistRequest
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound, P2PError, RateLimited, SlotUnavailable
 from p2p.schemas.appointments import BookingSchema, CancelSchema, RescheduleSchema
 from p2p.schemas.fields import Day, TimeZone
 from p2p.services import cases, lookups, search, sign_in
-from p2p.services.appointments import booking, changes, holds, queries, records
+from p2p.services.appointments import booking, changes, holds, queries, records, waitlist
 from p2p.time_zones import in_zone, local_date
 from p2p.vocabulary import PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
 from p2p.web import formats, forms, session
@@ -52,6 +53,9 @@ def _zone(provider) -> str:
 def start(provider):
     if provider.time_zone is None:
         return see_other("provider.time_zone")
+    if hold_id := provider.opens_hold_id:  # a waitlist offer's link: its confirmation
+        sign_in.update_session(session.token(), opens_hold_id=None)
+        return see_other("provider.confirm", hold=hold_id)
     if appointment_id := provider.opens_appointment_id:  # a missed call's rebooking link
         sign_in.update_session(session.token(), opens_appointment_id=None)  # once
         return see_other(
@@ -288,6 +292,7 @@ def schedule(provider):
         times_shown=TIMES_SHOWN,
         by_day=_by_day,
         taken=request.args.get("taken"),
+        waiting=request.args.get("waiting"),
         zone=zone,
         today=local_date(now(), zone),
         one_week=timedelta(days=7),
@@ -310,6 +315,25 @@ def _by_day(slots_: tuple, monday, zone: str) -> list[tuple[str, list]]:
     for slot in slots_:
         days.setdefault(local_date(slot.start, zone), []).append(slot)
     return [(formats.short_day(day), times) for day, times in days.items()]
+
+
+@bp.post("/waitlist")
+@signed_in(sign_in.PROVIDER)
+def join_waitlist(provider):
+    """"Tell me if an earlier time opens": the cases and preferences of the Schedule step."""
+    days = _chosen(request.form.getlist("days"), DAYS)
+    hours = _chosen(request.form.getlist("hours"), HOURS, int)
+    joined = WaitlistRequest(
+        tuple(provider.case_refs), provider.npi, provider.email, _zone(provider),
+        tuple(sorted(slots.DAY_NAMES.index(day) for day in days)), tuple(sorted(hours)),
+    )
+    try:
+        entry = waitlist.join(joined, provider.caller, now())
+    except P2PError as error:
+        return render_template("provider/schedule_error.html", provider=provider, step=2,
+                               error=error), error.status
+    return see_other("provider.schedule", days=list(days), hours=list(hours),
+                     waiting=entry["id"])
 
 
 @bp.post("/hold")
@@ -511,7 +535,9 @@ def cancel(provider, appointment_id: str):
         document, form = forms.load(CancelSchema(), request.form)
         if document is not None:
             try:
-                changes.cancel(appointment_id, document["reason"], provider.caller, now())
+                changes.cancel(
+                    appointment_id, document["reason"], provider.caller, now(), scheduling()
+                )
             except P2PError as error:
                 form, status = forms.refused(request.form, error), error.status
             else:

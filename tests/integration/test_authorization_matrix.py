@@ -29,7 +29,7 @@ PAGE_GETS = (
 PAGE_POSTS = (
     "/p2p/time-zone", "/p2p/cases/add", "/p2p/cases/remove", "/p2p/hold", "/p2p/confirm",
     "/p2p/requests/<appointment_id>/cancel", "/calendar/feed", "/sign-out",
-    "/calendar/calls/<appointment_id>/outcome",
+    "/calendar/calls/<appointment_id>/outcome", "/p2p/waitlist",
     "/sign-in/<token>",
 )
 PAGES = {
@@ -75,6 +75,11 @@ MATRIX = {
     ("PUT", "/api/v1/state-rules/<state>"): ADMIN_ROUTE,
     # An outcome is recorded by an admin (or the reviewer's page); 422 here: before the call.
     ("POST", "/api/v1/appointments/<appointment_id>/outcome"): ADMIN_ROUTE,
+    # The waitlist: a portal's; an entry is its joiner's (any other caller: none).
+    ("POST", "/api/v1/waitlist"): {**PORTAL_ROUTE, "other_plan": OK},
+    ("GET", "/api/v1/waitlist/<entry_id>"): {**PORTAL_ROUTE, "other_plan": 404, "admin": 404},
+    ("DELETE", "/api/v1/waitlist/<entry_id>"): {**PORTAL_ROUTE, "other_plan": 404,
+                                                "admin": 404},
     # Sign-in links: the portal's (other_plan: 422, a case it may not see).
     ("POST", "/api/v1/provider-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
     ("POST", "/api/v1/reviewer-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
@@ -104,6 +109,7 @@ def world(app, client, admin, portal, booking_world):
         api_keys.revoke_api_key("revoked", FIXED_NOW)
     booked = book(client, portal).json
     hold = place_hold(client, portal, start="2026-11-25T07:00:00-08:00").json
+    waiting = client.post("/api/v1/waitlist", json=WAITLIST_BODY, headers=portal).json
     secret = client.post("/api/v1/reviewers/ny/calendar-feed", headers=admin).json["url"]
     return {
         "headers": {
@@ -124,11 +130,15 @@ def world(app, client, admin, portal, booking_world):
             "state": "TX",
             "secret": secret.rsplit("/", 1)[1].removesuffix(".ics"),
             "token": "not-a-link",
+            "entry_id": waiting["id"],
         },
     }
 
 
+WAITLIST_BODY = {"case_refs": ["A1"], "npi": "1234567893", "email": "jd@clinic.example.org",
+                 "time_zone": "America/New_York"}
 BODIES = {
+    "/api/v1/waitlist": WAITLIST_BODY,
     "/api/v1/appointments": booking_body("2026-11-25T10:00:00-05:00"),
     "/api/v1/holds": {"case_refs": ["A1"], "reviewer_id": "ny", "time_zone": "America/New_York",
                       "start": "2026-11-25T11:00:00-05:00"},

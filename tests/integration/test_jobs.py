@@ -198,7 +198,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1.5  # renewed every 0.5 s; a standby takes over within 2 s of a crash
 FAST_JOBS = (
     "deliver_outbox=0.2,send_reminders=0.2,expire_holds=0.2,complete_past=0.2,purge_lookups=0.2,"
-    "purge_sign_ins=0.2"
+    "purge_sign_ins=0.2,pass_waitlist_offers=0.2"
 )
 
 

@@ -421,3 +421,42 @@ def test_pages_are_compressed(client, signed_in):
     page = client.get("/p2p/schedule", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in page.headers["Vary"]
+
+
+def test_joining_the_waitlist_from_the_schedule_and_the_offers_link(
+    app, client, portal, signed_in
+):
+    from tests.pages.conftest import link_path
+
+    signed_in()
+    page = client.get("/p2p/schedule?hours=7&days=wed")  # 10-11 am New York on Wednesday
+    assert "Tell me if an earlier time opens" not in text(page)  # times before the deadline
+    colleague = {"npi": "1245319599", "name": "Dr. Raj Shah", "email": "rs@clinic.example.org"}
+    booked = [book(client, portal, booking_body(start=f"2026-11-{day}T10:{m:02d}:00-05:00",
+                                                requesting_provider=colleague)).json["id"]
+              for day in (25, 26, 27, 30) for m in (0, 15, 30, 45)]
+    page = client.get("/p2p/schedule?hours=7&days=wed&days=thu&days=fri&days=mon")
+    assert "Tell me if an earlier time opens" in text(page)
+    joined = client.post("/p2p/waitlist", data={
+        "csrf_token": csrf_of(page), "hours": "7", "days": ["mon", "wed", "thu", "fri"]})
+    assert joined.status_code == 303
+    assert "You are on the waitlist" in text(client.get(joined.headers["Location"]))
+
+    client.post(f"/api/v1/appointments/{booked[4]}/cancel", json={"reason": "x"},
+                headers=portal)  # Thu 26 Nov 10:00 New York frees
+    with app.app_context():
+        from sqlalchemy import select as select_
+
+        from p2p.models import OutboxMessage
+
+        body = db.session.scalar(select_(OutboxMessage.body).where(
+            OutboxMessage.kind == "waitlist_offer"))
+    url = re.search(r"http://\S+/sign-in/\S+", body).group(0)
+    other = app.test_client()
+    confirm_page = other.get(link_path(url))
+    assert "Sign in and continue" in text(confirm_page)
+    other.post(link_path(url), data={"csrf_token": csrf_of(confirm_page)})
+    opened = other.get("/p2p")
+    assert opened.status_code == 303 and "/p2p/confirm?hold=hold_" in opened.headers["Location"]
+    shown = text(other.get(opened.headers["Location"]))
+    assert "Thu 11/26/26 7:00 am PST" in shown and "held for you until" in shown

@@ -14,6 +14,7 @@ DEFAULT_INTERVALS = {
     "complete_past": 300,
     "purge_lookups": 900,
     "purge_sign_ins": 3600,
+    "pass_waitlist_offers": 60,
 }
 
 

@@ -26,7 +26,7 @@ from p2p.errors import Conflict, SlotUnavailable
 from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
 from p2p.models import AppointmentCase, IdempotencyKey
-from p2p.services.appointments import holds, records
+from p2p.services.appointments import holds, records, waitlist
 from p2p.services.appointments.reservations import reserve, taking_time
 from p2p.services.callers import Caller
 from p2p.services.scheduling import (
@@ -105,6 +105,8 @@ def _book(
     end = offer.slot.end
     sweep_expired_holds_in_the_way(request.reviewer_id, start, end, now)
     reservation = holds.end(held, holds.BOOKED, now) if held else None
+    if held is not None:
+        waitlist.hold_booked(held.id)  # a waitlist offer taken: its entry is served
     if reservation is not None:
         # The hold's reservation becomes the appointment's: the time is never free between.
         reservation.kind, reservation.expires_at = "appointment", None

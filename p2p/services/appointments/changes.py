@@ -17,7 +17,7 @@ from p2p.database import retrying, transaction
 from p2p.errors import NotFound
 from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
-from p2p.services.appointments import holds, records
+from p2p.services.appointments import holds, records, waitlist
 from p2p.services.appointments.reservations import taking_time
 from p2p.services.callers import SCHEDULER, Caller
 from p2p.services.scheduling import (
@@ -111,13 +111,16 @@ def _reschedule(
     end = offer.slot.end
     sweep_expired_holds_in_the_way(reviewer_id, start, end, now)
     if held is not None:
+        waitlist.hold_booked(held.id)
         hold_reservation = holds.end(held, holds.BOOKED, now)
         if hold_reservation is not None:
             db.session.delete(hold_reservation)
         db.session.flush()
     reservation = row.reservation
+    freed = (reservation.reviewer_id, reservation.start_at, reservation.end_at)
     reservation.reviewer_id, reservation.start_at, reservation.end_at = reviewer_id, start, end
     db.session.flush()  # the database's no-overlap check happens here
+    waitlist.offer_freed(*freed, now, settings)  # the old time, to whoever waits for it
     if states.is_missed(row.status):
         # Rebooking a missed call: the miss stays in the audit trail (`before`); the new
         # call's outcome is yet to be recorded.
@@ -134,22 +137,40 @@ def _reschedule(
     )
 
 
-def cancel(appointment_id: str, reason: str, caller: Caller, now: datetime) -> Appointment:
+def cancel(
+    appointment_id: str,
+    reason: str,
+    caller: Caller,
+    now: datetime,
+    settings: Scheduling | None = None,
+) -> Appointment:
     def attempt() -> Appointment:
         with transaction():
-            return cancel_locked(locked(appointment_id, caller), reason, caller.name, now)
+            return cancel_locked(
+                locked(appointment_id, caller), reason, caller.name, now, settings
+            )
 
     return retrying(attempt)
 
 
-def cancel_locked(row: AppointmentRow, reason: str, actor: str, now: datetime) -> Appointment:
-    """Cancel an appointment already locked by the caller's transaction."""
+def cancel_locked(
+    row: AppointmentRow,
+    reason: str,
+    actor: str,
+    now: datetime,
+    settings: Scheduling | None = None,
+) -> Appointment:
+    """Cancel an appointment already locked by the caller's transaction; with `settings`,
+    the freed time goes to the waitlist's first entry that wants it, in this transaction."""
     before = records.snapshot(row)
     records.transition(row, states.CANCEL)
     reservation = row.reservation
     row.reservation_id = None
     if reservation is not None:
         db.session.delete(reservation)  # frees the time
+        db.session.flush()
+        if settings is not None:
+            waitlist.offer_freed(row.reviewer_id, row.start_at, row.end_at, now, settings)
     row.cancel_reason = reason
     # A new sequence: a CANCEL supersedes the last REQUEST (RFC 5546).
     return records.changed(row, records.CANCELLED_ACTION, actor, now, before, email="cancelled")

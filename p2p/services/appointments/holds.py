@@ -46,26 +46,33 @@ def hold(request: HoldRequest, caller: Caller, now: datetime, settings: Scheduli
                 cases, request.reviewer_id, request.start, request.time_zone, now, settings
             )
             offer = require_offered(check)
-            start, end = offer.slot.start, offer.slot.end
-            sweep_expired_holds_in_the_way(request.reviewer_id, start, end, now)
-            expires_at = now + settings.hold
-            held = Hold(
-                id=new_hold_id(),
-                holder=caller.name,
-                reviewer_id=request.reviewer_id,
-                start_at=start,
-                end_at=end,
-                case_refs=list(request.case_refs),
-                time_zone=request.time_zone,
-                expires_at=expires_at,
-                reservation=reserve(request.reviewer_id, start, end, now, expires_at=expires_at),
-                created_at=now,
-            )
-            db.session.add(held)
-            db.session.flush()  # the reservation's no-overlap check
+            held = place(request, offer.slot.start, offer.slot.end, caller.name, now, settings)
             return _held_time(held, check)
 
     return taking_time(attempt)
+
+
+def place(request: HoldRequest, start: datetime, end: datetime, holder: str, now: datetime,
+          settings: Scheduling) -> Hold:
+    """Hold a time the engine offered, in the caller's transaction (the waitlist holds a
+    freed time for its first entry in the transaction that frees it)."""
+    sweep_expired_holds_in_the_way(request.reviewer_id, start, end, now)
+    expires_at = now + settings.hold
+    held = Hold(
+        id=new_hold_id(),
+        holder=holder,
+        reviewer_id=request.reviewer_id,
+        start_at=start,
+        end_at=end,
+        case_refs=list(request.case_refs),
+        time_zone=request.time_zone,
+        expires_at=expires_at,
+        reservation=reserve(request.reviewer_id, start, end, now, expires_at=expires_at),
+        created_at=now,
+    )
+    db.session.add(held)
+    db.session.flush()  # the reservation's no-overlap check
+    return held
 
 
 def _held_time(held: Hold, check, live: bool = True) -> HeldTime:
@@ -156,15 +163,12 @@ def end(held: Hold, how: str, now: datetime) -> Reservation | None:
     return reservation
 
 
-def release_hold(hold_id: str, caller: Caller, now: datetime) -> None:
-    """DELETE /holds/{id}: free the time early."""
-    with transaction():
-        held = find_hold(hold_id, caller)
-        if held is None or held.ended is not None:
-            raise NotFound(f"No hold {hold_id}.")
-        reservation = end(held, RELEASED, now)
-        if reservation is not None:
-            db.session.delete(reservation)
+def release(held: Hold, now: datetime) -> None:
+    """End the hold as released and free its time (in the caller's transaction)."""
+    reservation = end(held, RELEASED, now)
+    if reservation is not None:
+        db.session.delete(reservation)
+        db.session.flush()
 
 
 def sweep_expired_holds(now: datetime) -> int:
