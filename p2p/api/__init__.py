@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         cases,
         errors,
         policies,
+        reports,
         reviewers,
         sessions,
         slots,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
         appointments.holds_blp,
         sessions.blp,
         waitlist.blp,
+        reports.blp,
     ):
         api.register_blueprint(blueprint)
     _document_common_errors(api)

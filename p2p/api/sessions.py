@@ -11,6 +11,7 @@ from p2p.schemas.sessions import (
     ProviderSessionSchema,
     ReviewerSessionSchema,
     SignInLinkSchema,
+    StaffSessionSchema,
 )
 from p2p.services import sign_in
 
@@ -45,3 +46,14 @@ class ReviewerSessionsView(MethodView):
     def post(self, document: dict):
         moment = now()
         return _link(sign_in.reviewer_link(document["reviewer_id"], g.caller, moment), moment)
+
+
+@blp.route("/staff-sessions")
+class StaffSessionsView(MethodView):
+    @requires("admin")
+    @blp.arguments(StaffSessionSchema)
+    @blp.response(201, SignInLinkSchema)
+    def post(self, document: dict):
+        """A link to the operations report page, for a staff member."""
+        moment = now()
+        return _link(sign_in.staff_link(document["name"], g.caller, moment), moment)

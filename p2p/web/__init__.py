@@ -50,7 +50,7 @@ def _static_headers(headers, path: str, url: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from p2p.web import feeds, pages, provider, reviewer
+    from p2p.web import feeds, pages, provider, reviewer, staff
 
     app.config.setdefault("SESSION_COOKIE_NAME", "p2p_form")
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -70,11 +70,11 @@ def init_app(app: Flask) -> None:
     # Pages compressed (a week of time buttons is 300 KB of HTML, 20 KB compressed). BREACH
     # needs text an attacker chooses reflected beside a secret: no page's GET reflects
     # free text (see docs/security.md), and the CSRF token is signed, not guessable.
-    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html"])
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "image/svg+xml", "text/csv"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
     compress.init_app(app)
-    for blueprint in (pages.bp, provider.bp, reviewer.bp, feeds.bp):
+    for blueprint in (pages.bp, provider.bp, reviewer.bp, staff.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,

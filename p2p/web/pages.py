@@ -23,6 +23,7 @@ bp = guard(Blueprint("pages", __name__, template_folder="templates"))
 HOME = {
     links.PROVIDER: "provider.start",
     links.REVIEWER: "reviewer.calendar",
+    links.STAFF: "staff.operations",
 }
 
 

@@ -24,7 +24,8 @@ PUBLIC = dict.fromkeys(CREDENTIALS, OK)
 PAGE_GETS = (
     "/p2p", "/p2p/time-zone", "/p2p/cases", "/p2p/questions", "/p2p/schedule", "/p2p/confirm",
     "/p2p/requests", "/p2p/requests/<appointment_id>", "/p2p/requests/<appointment_id>/cancel",
-    "/p2p/requests/<appointment_id>/calendar.ics", "/calendar",
+    "/p2p/requests/<appointment_id>/calendar.ics", "/calendar", "/report",
+    "/report/charts/<name>.svg", "/report/operations.csv",
 )
 PAGE_POSTS = (
     "/p2p/time-zone", "/p2p/cases/add", "/p2p/cases/remove", "/p2p/hold", "/p2p/confirm",
@@ -80,6 +81,8 @@ MATRIX = {
     ("GET", "/api/v1/waitlist/<entry_id>"): {**PORTAL_ROUTE, "other_plan": 404, "admin": 404},
     ("DELETE", "/api/v1/waitlist/<entry_id>"): {**PORTAL_ROUTE, "other_plan": 404,
                                                 "admin": 404},
+    ("GET", "/api/v1/reports/operations"): ADMIN_ROUTE,
+    ("POST", "/api/v1/staff-sessions"): ADMIN_ROUTE,
     # Sign-in links: the portal's (other_plan: 422, a case it may not see).
     ("POST", "/api/v1/provider-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
     ("POST", "/api/v1/reviewer-sessions"): {**PORTAL_ROUTE, "other_plan": OK},
@@ -131,6 +134,7 @@ def world(app, client, admin, portal, booking_world):
             "secret": secret.rsplit("/", 1)[1].removesuffix(".ics"),
             "token": "not-a-link",
             "entry_id": waiting["id"],
+            "name": "calls",
         },
     }
 
@@ -147,12 +151,14 @@ BODIES = {
     "/api/v1/provider-sessions": {"npi": "1234567893", "name": "Dr. Jane Doe",
                                   "email": "jd@clinic.example.org", "case_refs": ["A1"]},
     "/api/v1/reviewer-sessions": {"reviewer_id": "ny"},
+    "/api/v1/staff-sessions": {"name": "Pat Operations"},
     "/api/v1/appointments/<appointment_id>/outcome": {"result": "provider_not_reached"},
     # A well-formed case of the other key's own plan: only the scope can refuse it.
     "/api/v1/cases/<case_ref>": case_body(health_plan="the-health-plan",
                                           line_of_business="commercial"),
 }
 QUERIES = {
+    "/api/v1/reports/operations": "?from=2026-11-23&to=2026-11-29",
     "/api/v1/appointments": "?npi=1234567893",
     "/api/v1/slots": "?case_refs=A1&time_zone=America/New_York",
 }

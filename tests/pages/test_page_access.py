@@ -9,19 +9,19 @@ def page_rules(app) -> list[str]:
     return sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and rule.rule.startswith(("/p2p", "/calendar"))
+        if "GET" in rule.methods and rule.rule.startswith(("/p2p", "/calendar", "/report"))
         and not rule.rule.startswith("/calendar-feeds")
     )
 
 
 def fill(rule: str, appointment_id: str) -> str:
-    return rule.replace("<appointment_id>", appointment_id)
+    return rule.replace("<appointment_id>", appointment_id).replace("<name>", "calls")
 
 
 def test_each_page_is_for_one_kind_of_session(app, client, portal, signed_in):
     appointment_id = book(client, portal).json["id"]  # the provider's own (NPI 1234567893)
     rules = page_rules(app)
-    assert len(rules) == 11
+    assert len(rules) == 14
 
     anonymous = app.test_client()
     for rule in rules:
@@ -30,7 +30,7 @@ def test_each_page_is_for_one_kind_of_session(app, client, portal, signed_in):
     signed_in()
     for rule in rules:
         status = client.get(fill(rule, appointment_id)).status_code
-        if rule.startswith("/calendar"):
+        if rule.startswith(("/calendar", "/report")):
             assert status == 404, rule  # not a provider's page
         else:
             assert status in (200, 303, 404), (rule, status)
@@ -45,3 +45,16 @@ def test_each_page_is_for_one_kind_of_session(app, client, portal, signed_in):
     for rule in rules:
         status = reviewer.get(fill(rule, appointment_id)).status_code
         assert status == (200 if rule.startswith("/calendar") else 404), (rule, status)
+
+
+def test_the_report_pages_are_for_staff_only(app, client, admin):
+    rules = [rule for rule in page_rules(app) if rule.startswith("/report")]
+    for rule in rules:
+        assert client.get(fill(rule, "x")).status_code == 401
+    url = client.post("/api/v1/staff-sessions", json={"name": "Pat"}, headers=admin).json["url"]
+    page = client.get(link_path(url))
+    client.post(link_path(url), data={"csrf_token": csrf_of(page)})
+    for rule in rules:
+        assert client.get(fill(rule, "x")).status_code == 200, rule
+    assert client.get("/p2p/requests").status_code == 404
+    assert client.get("/calendar").status_code == 404

@@ -134,11 +134,11 @@ def _book(
         updated_at=now,
     )
     row.reviewer = check.reviewer  # loaded already: the answer needs no second read
-    for position, (case, outcome) in enumerate(
-        zip(cases.rows, cases.outcomes_at(start), strict=True)
+    for position, (case, outcome, window) in enumerate(
+        zip(cases.rows, cases.outcomes_at(start), cases.outcomes_at(now), strict=True)
     ):
         link = AppointmentCase(case_id=case.id, case=case, position=position)
-        records.set_call_facts(link, check.reviewer, outcome)
+        records.set_call_facts(link, check.reviewer, outcome, window)
         row.cases.append(link)
     db.session.add(row)
     db.session.flush()  # the reservation (no-overlap check) and the appointment, in order

@@ -130,8 +130,10 @@ def _reschedule(
     row.reviewer, row.start_at, row.end_at = check.reviewer, start, end
     row.call_notes = records.stored_notes(notes)
     row.acknowledge_consultative_only = acknowledged
-    for link, outcome in zip(active, cases.outcomes_at(start), strict=True):
-        records.set_call_facts(link, check.reviewer, outcome)
+    for link, outcome, window in zip(
+        active, cases.outcomes_at(start), cases.outcomes_at(now), strict=True
+    ):
+        records.set_call_facts(link, check.reviewer, outcome, window)
     return records.changed(
         row, records.RESCHEDULED, caller.name, now, before, email="rescheduled"
     )

@@ -55,6 +55,8 @@ def reconcile_case(case: Case, actor: str, now: datetime) -> None:
             records.changed(row, records.CASE_REMOVED, actor, now, before, email="case_removed")
         else:
             before = records.snapshot(row)
-            records.set_call_facts(link, row.reviewer, outcome)
+            records.set_call_facts(
+                link, row.reviewer, outcome, eligibility.decide(facts(case), policy, now)
+            )
             records.transition(row, states.CHANGE_CASES)
             records.changed(row, records.CASE_UPDATED, actor, now, before, email="case_updated")

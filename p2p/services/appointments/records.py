@@ -41,12 +41,14 @@ OUTCOME_RECORDED = "outcome_recorded"
 WITH_CALENDAR = {"booked", "rescheduled", "cancelled", "case_removed", "case_updated"}
 
 
-def set_call_facts(link, reviewer, availability) -> None:
+def set_call_facts(link, reviewer, at_call, at_booking) -> None:
     """Fix a case's facts for this call, when it is booked or moved: its eligibility at the
-    call's start, and whether the reviewer is of its specialty and licensed in its member's
-    state (what the operations report counts)."""
-    link.outcome, link.level_of_review = availability.outcome, availability.level_of_review
-    link.valid_until = availability.valid_until
+    call's start (`at_call`); the outcome-changing window the case had when the call was
+    booked or moved (`at_booking`: a call put after it was not held before the deadline);
+    and whether the reviewer is of its specialty and licensed in its member's state (what
+    the operations report counts)."""
+    link.outcome, link.level_of_review = at_call.outcome, at_call.level_of_review
+    link.valid_until = at_booking.valid_until
     link.same_specialty = link.case.specialty in reviewer.specialties
     link.in_state = link.case.member_state in reviewer.licensed_states
 
