@@ -164,6 +164,16 @@ def reviewer_sign_in_link(reviewer_id: str) -> None:
     click.echo(sign_in_url(token))
 
 
+@sign_in_link.command("staff")
+@click.argument("name")
+def staff_sign_in_link(name: str) -> None:
+    """A staff member's link to the operations report page."""
+    from p2p.context import sign_in_url
+    from p2p.services import sign_in
+
+    click.echo(sign_in_url(sign_in.staff_link(name, Caller("cli"), now())))
+
+
 def _load(schema, document: dict) -> dict:
     from marshmallow import ValidationError
 

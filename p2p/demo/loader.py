@@ -10,6 +10,7 @@ from p2p.context import sign_in_url
 from p2p.database import transaction
 from p2p.demo import appointments as demo_calls
 from p2p.demo.cases import DEMO_PREFIX, EASTERN, demo_cases
+from p2p.demo.history import load_history
 from p2p.demo.reviewers import demo_reviewers, demo_time_off
 from p2p.extensions import db
 from p2p.models import (
@@ -81,6 +82,8 @@ def _calls_and_links(now: datetime) -> list[str]:
     reviewer = reviewers.reviewer_details(reviewer_id)
     lines = [f"Calls with the demo's medical director, {reviewer['name']} ({reviewer_id}):"]
     lines += demo_calls.book_demo_calls(reviewer_id, now) or ["  (booked before)"]
+    with transaction():
+        lines += ["The past:", *load_history(reviewer_id, now)]
     provider = demo_calls.PROVIDER
     caller = demo_calls.DEMO
     provider_url = sign_in_url(
@@ -90,16 +93,19 @@ def _calls_and_links(now: datetime) -> list[str]:
         )
     )
     reviewer_url = sign_in_url(sign_in.reviewer_link(reviewer_id, caller, now))
+    staff_url = sign_in_url(sign_in.staff_link("Demo operations", caller, now))
     case_option = f"--case {demo_calls.OPENS_WITH}"
     return lines + [
         "",
         "Open the pages (each link works once, within 10 minutes):",
         f"  as the provider, {provider['name']}:  {provider_url}",
         f"  as the medical director, {reviewer['name']}:  {reviewer_url}",
+        f"  as staff, the operations report:  {staff_url}",
         "New links:",
         f"  flask --app wsgi p2p sign-in-link provider --npi {provider['npi']} "
         f"--name '{provider['name']}' --email {provider['email']} {case_option}",
         f"  flask --app wsgi p2p sign-in-link reviewer {reviewer_id}",
+        "  flask --app wsgi p2p sign-in-link staff 'Demo operations'",
     ]
 
 

@@ -156,3 +156,39 @@ def test_a_reviewer_records_outcomes_only_for_their_own_calls(app, client, porta
         data={"csrf_token": csrf_of(page), "result": "provider_not_reached"},
     )
     assert answer.status_code == 404
+
+
+def test_the_missed_call_loop_through_the_pages(app, client, portal, booking_world):
+    """A medical director records a miss; the provider's email carries a link; the link
+    signs in on the first week with a time before the deadline; the call is rebooked."""
+    import re as re_
+
+    from sqlalchemy import select
+
+    from p2p.extensions import db
+    from p2p.models import OutboxMessage
+
+    appointment_id = _past_call(app, client, portal)
+    sign_in_reviewer(client, portal)
+    page = client.get("/calendar")
+    client.post(f"/calendar/calls/{appointment_id}/outcome",
+                data={"csrf_token": csrf_of(page), "result": "provider_not_reached"})
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "missed"))
+    url = re_.search(r"http://\S+/sign-in/\S+", body).group(0)
+    provider = app.test_client()
+    confirm = provider.get(link_path(url))
+    provider.post(link_path(url), data={"csrf_token": csrf_of(confirm)})
+    opened = provider.get(provider.get("/p2p").headers["Location"])
+    assert opened.status_code == 200
+    start = re_.search(r'name="start" value="([^"]+)"', opened.get_data(as_text=True)).group(1)
+    held = provider.post("/p2p/hold", data={"csrf_token": csrf_of(opened), "reviewer_id": "ny",
+                                            "start": start, "moving": appointment_id})
+    confirm_page = provider.get(held.headers["Location"])
+    hold_id = re_.search(r'name="hold" value="([^"]+)"',
+                         confirm_page.get_data(as_text=True)).group(1)
+    moved = provider.post("/p2p/confirm", data={"csrf_token": csrf_of(confirm_page),
+                                                "hold": hold_id, "moving": appointment_id})
+    assert moved.status_code == 303, text(moved)
+    shown = text(provider.get(moved.headers["Location"]))
+    assert "Your P2P has moved to the new time." in shown and "Scheduled" in shown

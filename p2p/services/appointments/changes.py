@@ -18,7 +18,7 @@ from p2p.errors import NotFound
 from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
 from p2p.services.appointments import holds, records, waitlist
-from p2p.services.appointments.reservations import taking_time
+from p2p.services.appointments.reservations import reserve, taking_time
 from p2p.services.callers import SCHEDULER, Caller
 from p2p.services.scheduling import (
     load_cases,
@@ -117,10 +117,16 @@ def _reschedule(
             db.session.delete(hold_reservation)
         db.session.flush()
     reservation = row.reservation
-    freed = (reservation.reviewer_id, reservation.start_at, reservation.end_at)
-    reservation.reviewer_id, reservation.start_at, reservation.end_at = reviewer_id, start, end
-    db.session.flush()  # the database's no-overlap check happens here
-    waitlist.offer_freed(*freed, now, settings)  # the old time, to whoever waits for it
+    if reservation is None:  # a call whose time is kept no more (a past one, imported)
+        row.reservation = reserve(reviewer_id, start, end, now)
+        db.session.flush()  # the database's no-overlap check happens here
+    else:
+        freed = (reservation.reviewer_id, reservation.start_at, reservation.end_at)
+        reservation.reviewer_id, reservation.start_at, reservation.end_at = (
+            reviewer_id, start, end
+        )
+        db.session.flush()  # the database's no-overlap check happens here
+        waitlist.offer_freed(*freed, now, settings)  # the old time, to whoever waits
     if states.is_missed(row.status):
         # Rebooking a missed call: the miss stays in the audit trail (`before`); the new
         # call's outcome is yet to be recorded.
