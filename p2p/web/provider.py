@@ -317,6 +317,19 @@ def _by_day(slots_: tuple, monday, zone: str) -> list[tuple[str, list]]:
     return [(formats.short_day(day), times) for day, times in days.items()]
 
 
+def _way_back(moving) -> dict:
+    """The Schedule step's query (days, hours, week, the appointment being moved) that a
+    form carried along: where "Choose another time" goes back to."""
+    query = {
+        "days": request.values.getlist("days"),
+        "hours": request.values.getlist("hours"),
+        "week": request.values.get("week", ""),
+    }
+    if moving:
+        query["moving"] = moving.id
+    return query
+
+
 @bp.post("/waitlist")
 @signed_in(sign_in.PROVIDER)
 def join_waitlist(provider):
@@ -345,13 +358,7 @@ def hold(provider):
         if moving
         else provider.case_refs
     )
-    query = {
-        "days": request.form.getlist("days"),
-        "hours": request.form.getlist("hours"),
-        "week": request.form.get("week", ""),
-    }
-    if moving:
-        query["moving"] = moving.id
+    query = _way_back(moving)
     try:
         start = datetime.fromisoformat(request.form.get("start", ""))
         held = holds.hold(
@@ -378,13 +385,7 @@ def confirm(provider, form: forms.Form | None = None, status: int = 200):
         held = holds.held_time(request.values.get("hold", ""), provider.caller, now(), scheduling())
     except NotFound:
         abort(404)
-    back = {
-        "days": request.values.getlist("days"),
-        "hours": request.values.getlist("hours"),
-        "week": request.values.get("week", ""),
-    }
-    if moving:
-        back["moving"] = moving.id
+    back = _way_back(moving)
     return render_template(
         "provider/confirm.html",
         provider=provider,
