@@ -47,7 +47,7 @@ def load_history(reviewer_id: str, now: datetime) -> list[str]:
     rng = random.Random(2026)
     cases = [
         case for case in db.session.scalars(select(Case).where(Case.case_ref.like("DEMO-%")))
-        if case.determination_at is not None
+        if case.determination_at is not None and case.status != "pended"
     ]
     reviewers = db.session.scalars(select(Reviewer).where(Reviewer.active.is_(True))).all()
     demo_reviewer = db.session.get(Reviewer, reviewer_id)
@@ -59,7 +59,7 @@ def load_history(reviewer_id: str, now: datetime) -> list[str]:
             day = monday + timedelta(days=n % 5)
             start = EASTERN.localize(datetime(day.year, day.month, day.day,  # noqa: DTZ001
                                               9 + (n * 7) % 8, 15 * (n % 4)))
-            case = rng.choice(cases)
+            case = _past_case(rng.choice(cases), made, start, rng)
             trained = [r for r in reviewers if case.case_type in r.case_types]
             # The demo's medical director has three calls a week.
             reviewer = demo_reviewer if n % 8 == 0 and case.case_type in \
@@ -77,6 +77,22 @@ def load_history(reviewer_id: str, now: datetime) -> list[str]:
     db.session.flush()
     return [f"  {made} past calls over {WEEKS} weeks, with outcomes; one of yesterday "
             f"({OPEN_CASE}, with {demo_reviewer.name}) waits for its outcome"]
+
+
+def _past_case(template: Case, n: int, start: datetime, rng) -> Case:
+    """A case of the past like `template`, determined a day to four before its call (the
+    demo's own cases are of today: their determinations are recent)."""
+    columns = {column.key: getattr(template, column.key) for column in Case.__table__.columns
+               if column.key not in ("id", "case_ref", "episode_id", "member_name",
+                                     "member_id", "determination_at", "info_due_at")}
+    ref = f"PAST-{n + 1:03d}"
+    case = Case(**columns, case_ref=f"DEMO-{ref}", episode_id=f"E-{ref}",
+                member_name=f"Demo Member {ref}", member_id=f"M-{ref}",
+                determination_at=start - timedelta(hours=rng.randint(20, 100)),
+                info_due_at=None)
+    db.session.add(case)
+    db.session.flush()
+    return case
 
 
 def _call(case, reviewer, start, status, rng, now, ours: bool, outcome: bool = True):
