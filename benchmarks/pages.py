@@ -88,6 +88,9 @@ def main() -> None:
             page.goto(link("reviewer", reviewer_id))
             page.get_by_role("button", name="Sign in and continue").click()
             rows.append(("Medical director's week", *measure(page, base + "/calendar", runs)))
+            page.goto(link("staff", "Bench operations"))
+            page.get_by_role("button", name="Sign in and continue").click()
+            rows.append(("Operations report (staff)", *measure(page, base + "/report", runs)))
             browser.close()
 
     print(f"First visit, cache off, median of {runs} (targets: < 100 KB, < 300 ms)")
