@@ -34,11 +34,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from p2p import api as api_package
     from p2p import cli, context, headers, health, web
-    from p2p.limits import limiter
+    from p2p import limits
 
     headers.init_app(app)
     context.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     api_package.init_app(app)
     health.init_app(app)
     web.init_app(app)
