@@ -282,6 +282,41 @@ def _rows_0008(connection) -> None:
     change(connection, "api_keys", {"id": 1}, health_plans=["the-plan"])
 
 
+def _rows_0009(connection) -> None:
+    put(connection, "sign_in_links", {
+        "token_hash": "9" * 64, "kind": "provider", "npi": "1234567893", "name": "Dr. Jane Doe",
+        "email": "jd@example.org", "case_refs": ["C1"], "reviewer_id": None,
+        "appointment_id": APPOINTMENT, "health_plans": None, "issued_by": "k1",
+        "created_at": WHEN, "expires_at": WHEN + timedelta(hours=1), "used_at": None,
+    })
+    put(connection, "web_sessions", {
+        "token_hash": "8" * 64, "kind": "reviewer", "npi": None, "name": "Dr. R",
+        "email": None, "reviewer_id": "r1", "health_plans": None, "time_zone": None,
+        "case_refs": [], "opens_appointment_id": None, "created_at": WHEN,
+        "expires_at": WHEN + timedelta(hours=8),
+    })
+
+
+def _rows_0010(connection) -> None:
+    change(connection, "appointments", {"id": LATER_APPOINTMENT}, outcome_result="held",
+           outcome_note="Discussed.", outcome_recorded_at=WHEN, outcome_recorded_by="k2")
+    change(connection, "appointment_cases", {"appointment_id": APPOINTMENT}, decision="upheld",
+           valid_until=WHEN + timedelta(days=5))
+    change(connection, "sign_in_links", {"token_hash": "9" * 64}, hold_id="hold_tests")
+    change(connection, "web_sessions", {"token_hash": "8" * 64}, opens_hold_id="hold_tests")
+    put(connection, "waitlist_entries", {
+        "id": "wait_tests", "caller": "k1", "health_plans": None, "case_refs": ["C1"],
+        "npi": "1234567893", "email": "jd@example.org", "time_zone": "America/New_York",
+        "days": ["mon"], "hours": [9], "before": WHEN + timedelta(days=10), "status": "offered",
+        "created_at": WHEN, "position": 1,
+    })
+    put(connection, "waitlist_offers", {
+        "id": 1, "entry_id": "wait_tests", "hold_id": "hold_tests", "reviewer_id": "r2",
+        "start_at": WHEN + timedelta(days=2), "end_at": WHEN + timedelta(days=2, minutes=15),
+        "expires_at": WHEN + timedelta(minutes=10), "status": "held", "created_at": WHEN,
+    })
+
+
 ROWS = {
     "0001": _rows_0001,
     "0002": _rows_0002,
@@ -291,6 +326,8 @@ ROWS = {
     "0006": _rows_0006,
     "0007": _rows_0007,
     "0008": _rows_0008,
+    "0009": _rows_0009,
+    "0010": _rows_0010,
 }
 # Rows a migration writes into tables that existed before it (and its downgrade takes out).
 WRITES = {"0006": {"reference_versions": 1}, "0007": {"state_rules": 2}}
@@ -313,7 +350,14 @@ def _check_0007(connection) -> None:
     assert states == {"CA", "OH", "TX"}
 
 
-CHECKS = {"0003": _check_0003, "0007": _check_0007}
+def _check_0010(connection) -> None:
+    facts = connection.execute(sa.text(
+        "SELECT same_specialty, in_state FROM appointment_cases WHERE appointment_id = :a"
+    ), {"a": APPOINTMENT}).one()  # filled in from the case and the reviewer
+    assert tuple(facts) == (True, True)
+
+
+CHECKS = {"0003": _check_0003, "0007": _check_0007, "0010": _check_0010}
 
 
 def row_counts() -> dict[str, int]:
