@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh machine (see README.md):
 #   make run    the service with demo data on SQLite, at the URL it prints
 #   make test   lint and the whole test suite (PostgreSQL when DATABASE_URL says so)
+#   make test-processes   the service's real processes killed, raced and scaled out
+#               (PostgreSQL and Redis: DATABASE_URL and REDIS_URL, local servers by default)
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,10 @@ PORT ?= 5000
 MAIL_PORT ?= 8025
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench clean assets
+PROCESS_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PROCESS_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-processes lint bench clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +55,10 @@ node_modules/.package-lock.json: package-lock.json
 
 test: lint $(NODE_PACKAGES)
 	$(BIN)/pytest -q
+
+test-processes: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(PROCESS_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(PROCESS_REDIS_URL)} $(BIN)/pytest -q tests/processes
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -81,6 +81,7 @@ def gunicorn(
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # gunicorn.conf.py's access log (written, not shown)
     )
     try:
         deadline = time.monotonic() + 30

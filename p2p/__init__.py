@@ -33,12 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
 
     from p2p import api as api_package
-    from p2p import cli, context, headers, health, web
-    from p2p.limits import limiter
+    from p2p import cli, context, headers, health, limits, web
 
     headers.init_app(app)
     context.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     api_package.init_app(app)
     health.init_app(app)
     web.init_app(app)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 
 def _bool(value: str | None, default: bool = False) -> bool:
     if value is None:
@@ -45,6 +47,26 @@ def seconds_by_name(value: str) -> dict[str, float]:
             raise ValueError(f"P2P_JOB_INTERVALS: {item!r} is not name=seconds.")
         intervals[name] = number
     return intervals
+
+
+def limits_by_kind(value: str) -> dict[str, str]:
+    """`P2P_RATE_LIMITS`: "holds=5 per minute, bookings=30/minute;300/hour" -> {kind: limit},
+    each limit in Flask-Limiter's notation (several for one kind separated by ";"). The
+    kinds are checked against the limits there are when the limiter is bound
+    (`p2p.limits.init_app`)."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        kind, _, rate = (text.strip() for text in item.partition("="))
+        if not kind or not rate:
+            raise ValueError(f"P2P_RATE_LIMITS: {item!r} is not kind=limit.")
+        try:
+            parse_many(rate)
+        except ValueError:
+            raise ValueError(
+                f"P2P_RATE_LIMITS: {item!r}: not a limit (write it as '5 per minute')."
+            ) from None
+        rates[kind] = rate
+    return rates
 
 
 MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day reservation bound
@@ -129,14 +151,15 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Port
         # are believed (werkzeug's ProxyFix); 0: none, the request is taken as it arrives.
         "P2P_PROXY_HOPS": int(os.environ.get("P2P_PROXY_HOPS", "0")),
-        # Abuse limits (p2p/api/limits.py): shared in Redis across workers and instances
+        # Abuse limits (p2p/limits.py): shared in Redis across workers and instances
         # when one is named, else counted in each process. A Redis that stops answering
         # falls back to memory rather than failing requests.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or os.environ.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "P2P_RATE_LIMITS": {},  # kind -> "N per minute"; unset kinds keep the defaults
+        # kind -> "N per minute", as "kind=limit, ..."; unset kinds keep the defaults.
+        "P2P_RATE_LIMITS": limits_by_kind(os.environ.get("P2P_RATE_LIMITS", "")),
         "RATELIMIT_SWALLOW_ERRORS": True,
         "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
         "P2P_MINIMUM_NOTICE": timedelta(

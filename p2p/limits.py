@@ -10,12 +10,12 @@ import hashlib
 import math
 import time
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
 from p2p.headers import bearer_key
 
-# Per caller, per kind (`P2P_RATE_LIMITS` in the app's config, these by default). A
+# Per caller, per kind (`P2P_RATE_LIMITS`, from the environment, these by default). A
 # portal key speaks for a whole health plan's users: the limits are far above the seeds'
 # traffic (8,000 new cases a day), and far below a brute force.
 LIMITS = {
@@ -42,6 +42,18 @@ def caller_key() -> str:
 
 # No X-RateLimit headers on every answer; a refusal carries Retry-After (`retry_after`).
 limiter = Limiter(key_func=caller_key, headers_enabled=False, strategy="moving-window")
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter, refusing a `P2P_RATE_LIMITS` kind that is no limit here (a typo
+    would otherwise leave the default in force unseen)."""
+    unknown = sorted(set(app.config["P2P_RATE_LIMITS"]) - set(LIMITS))
+    if unknown:
+        raise ValueError(
+            f"P2P_RATE_LIMITS: no limit named {', '.join(unknown)} "
+            f"(the limits: {', '.join(LIMITS)})."
+        )
+    limiter.init_app(app)
 
 
 def retry_after() -> int:
