@@ -290,7 +290,8 @@ def over_http(
     ratios = {}
     try:
         for memo, answers in (("memo on", "16"), ("memo off", "0")):
-            extra_env = {"P2P_BENCHMARK_STATIC_JSON": static.name, "P2P_SLOT_ANSWERS_MB": answers}
+            extra_env = {"P2P_BENCHMARK_STATIC_JSON": static.name, "P2P_SLOT_ANSWERS_MB": answers,
+                         "P2P_RATE_LIMITS": "availability=1000000 per minute"}
             with gunicorn(
                 url, workers=2, extra_env=extra_env, app_spec="benchmarks.static_app:app"
             ) as port:
