@@ -56,7 +56,7 @@ from sqlalchemy import text
 
 from benchmarks.harness import flask, gunicorn, postgres_database, request
 from benchmarks.slots import book_appointments
-from p2p import create_app
+from p2p import context, create_app
 from p2p.demo.reviewers import demo_reviewers
 from p2p.extensions import db
 from p2p.models import Case
@@ -144,7 +144,7 @@ def seed(url: str, reviewers: int, bookings: int, cases: int, now: datetime) -> 
     began = time.perf_counter()
     with app.app_context():
         people = [(rid, ReviewerSchema().load(body)) for rid, body in demo_reviewers(reviewers)]
-        reviewer_service.import_reviewers(people, now)
+        reviewer_service.import_reviewers(people, now, context.scheduling())
         refs = [f"MIX-{n}" for n in range(cases)]
         for n, ref in enumerate(refs):
             case_service.put_case(ref, case_document(n, now, rng), now)

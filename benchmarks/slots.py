@@ -172,7 +172,7 @@ def seed(app, now: datetime, appointment_count: int) -> tuple[list[str], datetim
     with app.app_context():
         flask("p2p", "load-policies", database_url=app.config["SQLALCHEMY_DATABASE_URI"])
         people = [(rid, ReviewerSchema().load(body)) for rid, body in demo_reviewers()]
-        reviewer_service.import_reviewers(people, now)
+        reviewer_service.import_reviewers(people, now, context.scheduling())
         refs = []
         for ref, body in two_cases(now):
             case_service.put_case(ref, body, now)

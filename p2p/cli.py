@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from p2p.clock import now
+from p2p.context import scheduling
 from p2p.errors import P2PError
 from p2p.models import API_ROLES
 from p2p.schemas.policy_file import DEFAULT_POLICY_FILE, PolicyFileError, read_policy_file
@@ -94,7 +95,7 @@ def import_reviewers(file: Path) -> None:
         raise click.ClickException(
             f"{file}: nothing imported, {len(problems)} problem(s):\n{listing}"
         )
-    counts = reviewers.import_reviewers(rows, now())
+    counts = reviewers.import_reviewers(rows, now(), scheduling())
     click.echo(
         f"Imported {file}: {counts['created']} reviewers created, {counts['updated']} updated."
     )

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from p2p.api.access import requires
 from p2p.api.common import api_blueprint, validated_path
 from p2p.clock import now
-from p2p.context import feed_url
+from p2p.context import feed_url, scheduling
 from p2p.schemas.appointments import AppointmentListSchema, FeedUrlSchema
 from p2p.schemas.reviewers import (
     DateRangeQuerySchema,
@@ -41,7 +41,9 @@ class ReviewerView(MethodView):
     @blp.response(200, StoredReviewerSchema, description="Reviewer updated.")
     @blp.alt_response(201, schema=StoredReviewerSchema, description="Reviewer created.")
     def put(self, document: dict, reviewer_id: str):
-        reviewer, created = reviewers.put_reviewer(_reviewer_id(reviewer_id), document, now())
+        reviewer, created = reviewers.put_reviewer(
+            _reviewer_id(reviewer_id), document, now(), scheduling()
+        )
         return reviewer, 201 if created else 200
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from p2p.context import sign_in_url
+from p2p.context import scheduling, sign_in_url
 from p2p.database import transaction
 from p2p.demo import appointments as demo_calls
 from p2p.demo.cases import DEMO_PREFIX, EASTERN, demo_cases
@@ -49,7 +49,7 @@ def load(now: datetime, reset: bool = False) -> str:
             f"{availability['level_of_review'] or '-'}"
         )
     people = [(rid, ReviewerSchema().load(body)) for rid, body in demo_reviewers()]
-    reviewers.import_reviewers(people, now)
+    reviewers.import_reviewers(people, now, scheduling())
     with transaction():
         # Time off is generated afresh from today, so a demo loaded again stays current.
         ids = [reviewer_id for reviewer_id, _ in people]

@@ -6,10 +6,12 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
+from p2p.config import Scheduling
 from p2p.database import transaction
 from p2p.errors import NotFound
 from p2p.extensions import db
 from p2p.models import Reviewer, ReviewerCaseType, TimeOff
+from p2p.services.appointments import waitlist
 from p2p.timestamps import utc
 
 FIELDS = (
@@ -69,9 +71,15 @@ def _store(reviewer_id: str, document: dict, now: datetime) -> tuple[Reviewer, b
     return reviewer, created
 
 
-def put_reviewer(reviewer_id: str, document: dict, now: datetime) -> tuple[dict, bool]:
+def put_reviewer(
+    reviewer_id: str, document: dict, now: datetime, settings: Scheduling
+) -> tuple[dict, bool]:
+    """Create or replace a reviewer. Time it opens (hours added, made active, trained for
+    more) goes to the earlier-slot waitlist in the same transaction."""
     with transaction():
         reviewer, created = _store(reviewer_id, document, now)
+        db.session.flush()
+        waitlist.offer_opened(reviewer_id, now, settings)
         stored = reviewer_document(reviewer)
     return stored, created
 
@@ -98,13 +106,21 @@ def add_time_off(reviewer_id: str, document: dict, now: datetime) -> dict:
     return stored
 
 
-def import_reviewers(rows: Iterable[tuple[str, dict]], now: datetime) -> dict[str, int]:
-    """Load or update many reviewers in one transaction."""
+def import_reviewers(
+    rows: Iterable[tuple[str, dict]], now: datetime, settings: Scheduling
+) -> dict[str, int]:
+    """Load or update many reviewers in one transaction (the waitlist offered what they
+    open, as `put_reviewer` does)."""
     counts = {"created": 0, "updated": 0}
     with transaction():
+        stored = []
         for reviewer_id, document in rows:
             _, created = _store(reviewer_id, document, now)
             counts["created" if created else "updated"] += 1
+            stored.append(reviewer_id)
+        db.session.flush()
+        for reviewer_id in stored:
+            waitlist.offer_opened(reviewer_id, now, settings)
     return counts
 
 

@@ -243,6 +243,53 @@ class TimeCheck:
     decision: slots.TimeDecision
 
 
+@dataclass(frozen=True)
+class ReviewerWindow:
+    """One reviewer with their calendar over a stretch of time, read once, and the cases'
+    request: it answers `time_for` for any start in the stretch without reading again."""
+
+    row: Reviewer
+    reviewer: slots.Reviewer
+    request: slots.SearchRequest
+
+    def check(self, start: datetime) -> TimeCheck:
+        return TimeCheck(self.row, slots.decide_time(self.reviewer, self.request, start))
+
+
+def window_for(
+    cases: CaseSet,
+    reviewer_id: str,
+    first: datetime,
+    last: datetime,
+    time_zone: str,
+    now: datetime,
+    settings: Scheduling,
+    *,
+    ignore_reservations: Iterable[int] = (),
+) -> ReviewerWindow:
+    """Read the reviewer and their calendar around the starts [first, last], leaving out
+    the reservations being replaced (the appointment that moves, the hold being used)."""
+    row = db.session.get(Reviewer, reviewer_id)
+    if row is None:
+        raise ValidationFailed.on("reviewer_id", f"No reviewer {reviewer_id!r}.")
+    try:
+        profile = reference.profile(row)
+    except slots.SlotsError as error:  # a row written around the API's validation
+        raise ValidationFailed.on(
+            "reviewer_id", f"This reviewer's stored profile cannot be scheduled: {error}"
+        ) from error
+    request = request_for(
+        cases, slots.Preferences.any_time(time_zone), first.date(), now, settings
+    )
+    length = timedelta(seconds=request.duration_seconds)
+    rows = calendar_rows(
+        [reviewer_id], first - timedelta(days=1), last + length + timedelta(days=1), now,
+        ignore_reservations,
+    )
+    (reviewer,) = with_calendars([profile], rows)
+    return ReviewerWindow(row, reviewer, request)
+
+
 def time_for(
     cases: CaseSet,
     reviewer_id: str,
@@ -254,28 +301,13 @@ def time_for(
     ignore_reservations: Iterable[int] = (),
 ) -> TimeCheck:
     """May `reviewer_id` hold these cases' call at `start`? Read the reviewer and their
-    calendar around `start`, leaving out the reservations being replaced (the appointment
-    that moves, the hold being used), and ask the engine. A booking has no preferred days
-    or hours: only the reviewer's own hours, bookings, time off and the notice count."""
-    row = db.session.get(Reviewer, reviewer_id)
-    if row is None:
-        raise ValidationFailed.on("reviewer_id", f"No reviewer {reviewer_id!r}.")
-    try:
-        profile = reference.profile(row)
-    except slots.SlotsError as error:  # a row written around the API's validation
-        raise ValidationFailed.on(
-            "reviewer_id", f"This reviewer's stored profile cannot be scheduled: {error}"
-        ) from error
-    request = request_for(
-        cases, slots.Preferences.any_time(time_zone), start.date(), now, settings
+    calendar around `start` (`window_for`) and ask the engine. A booking has no preferred
+    days or hours: only the reviewer's own hours, bookings, time off and the notice count."""
+    window = window_for(
+        cases, reviewer_id, start, start, time_zone, now, settings,
+        ignore_reservations=ignore_reservations,
     )
-    length = timedelta(seconds=request.duration_seconds)
-    rows = calendar_rows(
-        [reviewer_id], start - timedelta(days=1), start + length + timedelta(days=1), now,
-        ignore_reservations,
-    )
-    (reviewer,) = with_calendars([profile], rows)
-    return TimeCheck(row, slots.decide_time(reviewer, request, start))
+    return window.check(start)
 
 
 def require_offered(check: TimeCheck) -> slots.Offer:

@@ -17,7 +17,7 @@ from p2p.extensions import db
 from p2p.models import Hold, OutboxMessage
 from p2p.services.appointments import waitlist
 from tests.conftest import FIXED_NOW
-from tests.integration.booking_helpers import WED_9, book, booking_body
+from tests.integration.booking_helpers import NINE_TO_FIVE, WED_9, book, booking_body
 from tests.integration.test_notifications import body_text, by_recipient, deliver, mail  # noqa: F401
 
 COLLEAGUE = {"npi": "1245319599", "name": "Dr. Raj Shah", "email": "rs@clinic.example.org"}
@@ -187,6 +187,26 @@ def test_the_offer_email_arrives(app, client, portal, booked, mail):  # noqa: F8
     text = body_text(got)
     assert "Held for you until: Tue 11/24/26 7:10 am PST" in text
     assert "Cases: A2" in text
+
+
+def test_hours_added_open_a_time_for_the_first_entry(client, portal, booking_world):
+    """API.md: a time that opens because hours were added goes to the waitlist too. They
+    want Wednesday 4 am Los Angeles time: 7 am in New York, before `ny` starts work."""
+    put_reviewer, _ = booking_world
+    first = join(client, portal, "first@clinic.example.org", hours=[4]).json["id"]
+    second = join(client, portal, "second@clinic.example.org", hours=[4]).json["id"]
+    other_day = join(client, portal, "thu@clinic.example.org", days="thu", hours=[4]).json["id"]
+    put_reviewer("ny", weekly_hours={**NINE_TO_FIVE, "fri": []})  # no new time: nothing
+    assert entry(client, portal, first)["status"] == "waiting"
+
+    put_reviewer("ny", weekly_hours={**NINE_TO_FIVE, "wed": [["07:00", "17:00"]]})
+    offered = entry(client, portal, first)
+    assert offered["status"] == "offered"
+    assert [o["label"] for o in offered["offers"]] == ["Wed 11/25/26 4:00 am PST"]
+    # The next entry gets the next new time; one who wants another day keeps waiting.
+    assert [o["label"] for o in entry(client, portal, second)["offers"]] == [
+        "Wed 11/25/26 4:15 am PST"]
+    assert entry(client, portal, other_day)["status"] == "waiting"
 
 
 # Fairness under threads ----------------------------------------------------------------------

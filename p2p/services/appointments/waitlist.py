@@ -2,7 +2,8 @@
 
 A provider with no time before a case's deadline joins; entries are served in the order
 they joined (`position`). When a reviewer's time is freed (a cancellation, a reschedule
-away from it, a hold released) the transaction that frees it also offers it: the first
+away from it, a hold released) or opens (hours added, the reviewer made active or trained
+for more: `offer_opened`), the transaction that frees it also offers it: the first
 waiting entry for which the same search would offer a start in the freed time, before the
 entry's `before`, within its days and hours, gets that start held for it (a hold of the
 usual length, held by whoever joined) and an email, once per offer. Nobody can take the
@@ -18,6 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from p2p import notifications, slots
 from p2p.appointments.requests import HoldRequest, WaitlistRequest
@@ -29,7 +31,7 @@ from p2p.models import Hold, Reservation, WaitlistEntry, WaitlistOffer
 from p2p.services import sign_in
 from p2p.services.appointments import holds
 from p2p.services.callers import Caller
-from p2p.services.scheduling import load_cases, time_for
+from p2p.services.scheduling import load_cases, window_for
 from p2p.time_zones import in_zone
 from p2p.vocabulary import CLOSED, EXPIRED, OFFERED, OUTCOME_CHANGING, WAITING
 
@@ -182,20 +184,52 @@ def _first_offerable(entry, reviewer_id, start, end, now, settings) -> WaitlistO
         (offer.reviewer_id, offer.start_at) for offer in entry.offers
     }
     zone = entry.time_zone
+    last = min(end, entry.before)
+    window = None  # the reviewer's calendar over [start, last), read once when needed
     moment = start
-    while moment < end and moment < entry.before:
+    while moment < last:
         local = in_zone(moment, zone)
         if (
             (reviewer_id, moment) not in offered_before
             and local.weekday() in entry.days
             and local.hour in entry.hours
         ):
-            check = time_for(cases, reviewer_id, moment, zone, now, settings)
+            if window is None:
+                window = window_for(cases, reviewer_id, start, last, zone, now, settings)
+            check = window.check(moment)
             decision = check.decision
             if getattr(decision, "offer", None) is not None and decision.offer.slot.end <= end:
                 return _hold_for(entry, check, decision.offer, now, settings)
         moment += GRID
     return None
+
+
+def offer_opened(reviewer_id: str, now: datetime, settings: Scheduling) -> int:
+    """In the transaction that gave the reviewer more time (hours added, made active,
+    trained for more case types): each waiting entry, in order, gets the first new time it
+    wants before its `before`, as when a booking frees one. Answers how many were offered."""
+    latest = db.session.scalar(
+        select(func.max(WaitlistEntry.before)).where(WaitlistEntry.status == WAITING)
+    )
+    if latest is None or latest <= now:
+        return 0
+    start = _on_grid(now)
+    offered = 0
+    while True:
+        try:
+            with db.session.begin_nested():  # a booking that took the time first: no offer
+                made = offer_freed(reviewer_id, start, latest, now, settings)
+        except IntegrityError:
+            made = None
+        if made is None:
+            return offered
+        offered += 1
+
+
+def _on_grid(moment: datetime) -> datetime:
+    """The first start of the 15-minute grid at or after `moment`."""
+    floor = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    return floor if floor == moment else floor + GRID
 
 
 def _hold_for(entry, check, offer, now, settings) -> WaitlistOffer:
