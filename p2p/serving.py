@@ -76,11 +76,20 @@ class AccessLogger(Logger):
                 "path": masked(environ.get("PATH_INFO", "")) if route else UNROUTED,
                 "route": route,
                 "status": int(status) if status.isdigit() else status,
-                "bytes": getattr(resp, "sent", None),
+                "bytes": _sent(resp, environ),
                 "ms": round(request_time.total_seconds() * 1000, 1),
                 "request_id": request_id,
             },
         )
+
+
+def _sent(resp, environ) -> int | None:
+    """Body bytes sent. gunicorn counts what it writes, not what it hands to sendfile (a
+    static file): for those, the length it sent."""
+    sent = getattr(resp, "sent", None)
+    if sent or environ.get("REQUEST_METHOD") == "HEAD":
+        return sent
+    return getattr(resp, "response_length", None) or sent
 
 
 class WithholdRequestText(logging.Filter):

@@ -18,6 +18,7 @@ from flask_compress import Compress
 from whitenoise import WhiteNoise
 
 from p2p import copy
+from p2p.headers import ROUTE_KEY
 from p2p.web import assets, formats, forms, session
 from p2p.web.guard import csrf
 
@@ -37,6 +38,16 @@ class FormSessionInterface(SecureCookieSessionInterface):
 
 compress = Compress()
 
+
+
+class _StaticFiles(WhiteNoise):
+    """whitenoise, telling the access log that it answered: a file it serves is one of
+    ours, so its path is logged (a path nothing answered is not)."""
+
+    @staticmethod
+    def serve(static_file, environ, start_response):
+        environ[ROUTE_KEY] = "/static/<file>"
+        return WhiteNoise.serve(static_file, environ, start_response)
 
 def _page_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
@@ -76,7 +87,7 @@ def init_app(app: Flask) -> None:
     compress.init_app(app)
     for blueprint in (pages.bp, provider.bp, reviewer.bp, staff.bp, feeds.bp):
         app.register_blueprint(blueprint)
-    app.wsgi_app = WhiteNoise(
+    app.wsgi_app = _StaticFiles(
         app.wsgi_app,
         root=str(assets.STATIC),
         prefix="static/",

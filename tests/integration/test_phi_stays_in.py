@@ -7,6 +7,7 @@ date of birth, written every usual way."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -152,7 +153,14 @@ def test_no_member_name_or_date_of_birth_leaves_the_service(served):
     emails = [got.raw for got in recorder.received]
     subjects = [got.message["Subject"] for got in recorder.received]
 
+    # A static file: whitenoise answered, so its path and size are logged.
+    page = call(port, "GET", "/")[1].decode()
+    styles = re.search(r'href="(/static/styles\.[0-9a-f]+\.css)"', page).group(1)
+    css = call(port, "GET", styles)[1]
+
     logs = out.read_text() + err.read_text()
+    static = [json.loads(line) for line in logs.splitlines() if styles in line]
+    assert [(line["route"], line["bytes"]) for line in static] == [("/static/<file>", len(css))]
     assert '"status": 422' in logs and '"path": "/api/v1/cases/PHI-1/p2p-availability"' in logs
     assert '"path": "[no route]"' in logs  # the hostile path, not its text
     for lines in logs.splitlines():
