@@ -79,11 +79,16 @@ def outcome_refusal(
     """Why no outcome may be recorded now (None: it may): once per call, from its start."""
     if recorded_at is not None:
         return "This call's outcome is recorded already."
-    if status not in (SCHEDULED, COMPLETED):
+    if not recordable(status):
         return refusal(status, RECORD[HELD])
     if now < start:
         return "A call's outcome can be recorded only once the call has started."
     return None
+
+
+def recordable(status: str) -> bool:
+    """A call in this status may have its outcome recorded (once it has started)."""
+    return status in (SCHEDULED, COMPLETED)
 
 
 def is_missed(status: str) -> bool:

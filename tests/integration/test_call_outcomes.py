@@ -124,6 +124,10 @@ def test_a_miss_decides_no_case(app, client, admin, call):
 
 def test_a_cancelled_call_takes_no_outcome(app, client, admin, portal, call):
     client.post(f"/api/v1/appointments/{call}/cancel", json={"reason": "x"}, headers=portal)
+    # Before its time as after: the state refuses it (409), not the clock (422).
+    refused = outcome(client, admin, call, **HELD)
+    assert refused.status_code == 409, refused.json
+    assert refused.json["error"]["code"] == "conflict"
     at(app, DURING)
     assert outcome(client, admin, call, **HELD).status_code == 409
 

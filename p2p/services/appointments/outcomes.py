@@ -47,8 +47,8 @@ def record_outcome(
             refused = states.outcome_refusal(
                 row.status, row.outcome_recorded_at, row.start_at, now
             )
-            if refused and now < row.start_at and row.outcome_recorded_at is None:
-                raise ValidationFailed.on("result", refused)
+            if refused and states.recordable(row.status) and row.outcome_recorded_at is None:
+                raise ValidationFailed.on("result", refused)  # not yet: the call's start
             if refused:
                 raise Conflict(refused)
             active = [link for link in row.cases if link.removed_at is None]
