@@ -25,6 +25,7 @@ from p2p.vocabulary import (
     CASE_STATUSES,
     DECISIONS,
     LINES_OF_BUSINESS,
+    MISSED,
     WAITLIST_STATUSES,
 )
 
@@ -360,6 +361,28 @@ class AppointmentEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class MissedCall(db.Model):
+    """A missed call (either side) of an appointment that was then rebooked: the
+    appointment moved on to its new time, the miss stays counted where it happened (the
+    operations report counts calls, this one among them)."""
+
+    __tablename__ = "missed_calls"
+    __table_args__ = (
+        CheckConstraint(_in("result", MISSED), name="result"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        Index("ix_missed_calls_start", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[str] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[str] = mapped_column(String(64))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    result: Mapped[str] = mapped_column(String(30))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rebooked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class IdempotencyKey(db.Model):

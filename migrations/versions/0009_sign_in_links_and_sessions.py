@@ -1,4 +1,4 @@
-"""Sign-in links and the pages' sessions (issue 15).
+"""Sign-in links and the pages' sessions.
 
 - `sign_in_links`: a single-use link the portal (or an admin, or the service itself, for a
   missed call's rebooking) hands a person: only the SHA-256 of its token is kept, with who

@@ -1,4 +1,4 @@
-"""Call outcomes, the earlier-slot waitlist, and what the operations report counts (issue 16).
+"""Call outcomes, the earlier-slot waitlist, and what the operations report counts.
 
 - `appointments` gain the call's outcome: `outcome_result` (held, provider_not_reached,
   reviewer_unavailable), a note, when and by whom it was recorded.

@@ -10,7 +10,8 @@ Shares are of the calls (or cases) they can apply to, `None` when there are none
 - held before the deadline: among the cases of completed calls that had an
   outcome-changing window when booked, those whose call started inside it;
 - same specialty, in the member's state: among the cases of calls not cancelled;
-- missed-call rate: among calls whose time has passed and that were not cancelled;
+- missed-call rate: among calls whose time has passed and that were not cancelled (a
+  missed call that was rebooked stays counted in its week: `missed_calls`);
 - overturn rate: among the decided cases that were outcome-changing at the call,
   `overturned` or `partially_overturned`.
 """
@@ -155,7 +156,7 @@ def _call_counts(scope: Scope, weeks, now: datetime) -> dict[str, dict]:
     values, params = _values(weeks)
     params["now"] = _utc(now)
     query = f"""
-        WITH {values}
+        WITH {values}, {CALLS}
         SELECT w.label,
                count(*) AS booked,
                sum(CASE WHEN a.status = 'completed' THEN 1 ELSE 0 END) AS completed,
@@ -169,11 +170,20 @@ def _call_counts(scope: Scope, weeks, now: datetime) -> dict[str, dict]:
                sum(CASE WHEN a.start_at <= :now AND a.status <> 'cancelled'
                         THEN 1 ELSE 0 END) AS passed
         FROM weeks w
-        JOIN appointments a ON a.start_at >= w.lo AND a.start_at < w.hi
+        JOIN calls a ON a.start_at >= w.lo AND a.start_at < w.hi
         WHERE 1 = 1 {_scope_filter(scope, params)}
         GROUP BY w.label
     """  # noqa: S608 (bind parameters only; see _scope_filter)
     return {row.label: dict(row._mapping) for row in db.session.execute(text(query), params)}
+
+
+# Every call: each appointment at its time, as it stands, and each missed call whose
+# appointment was rebooked since (the appointment counts again at its new time).
+CALLS = """calls(id, start_at, status) AS (
+        SELECT id, start_at, status FROM appointments
+        UNION ALL
+        SELECT appointment_id, start_at, result FROM missed_calls
+    )"""
 
 
 def _case_counts(scope: Scope, weeks) -> dict[str, dict]:

@@ -315,6 +315,21 @@ def _rows_0010(connection) -> None:
         "start_at": WHEN + timedelta(days=2), "end_at": WHEN + timedelta(days=2, minutes=15),
         "expires_at": WHEN + timedelta(minutes=10), "status": "held", "created_at": WHEN,
     })
+    # A missed call rebooked before 0011: only the audit trail remembers it.
+    put(connection, "appointment_events", {
+        "id": 2, "appointment_id": APPOINTMENT, "action": "rescheduled", "actor": "k1",
+        "at": WHEN, "after": {"status": "scheduled"},
+        "before": {"status": "reviewer_unavailable", "reviewer_id": "r1",
+                   "start": "2026-11-20T09:00:00-05:00", "end": "2026-11-20T09:15:00-05:00"},
+    })
+
+
+def _rows_0011(connection) -> None:
+    put(connection, "missed_calls", {
+        "id": 100, "appointment_id": LATER_APPOINTMENT, "reviewer_id": "r1",
+        "start_at": WHEN - timedelta(days=3), "end_at": WHEN - timedelta(days=3, minutes=-15),
+        "result": "provider_not_reached", "recorded_at": WHEN, "rebooked_at": WHEN,
+    })
 
 
 ROWS = {
@@ -328,6 +343,7 @@ ROWS = {
     "0008": _rows_0008,
     "0009": _rows_0009,
     "0010": _rows_0010,
+    "0011": _rows_0011,
 }
 # Rows a migration writes into tables that existed before it (and its downgrade takes out).
 WRITES = {"0006": {"reference_versions": 1}, "0007": {"state_rules": 2}}
@@ -357,7 +373,15 @@ def _check_0010(connection) -> None:
     assert tuple(facts) == (True, True)
 
 
-CHECKS = {"0003": _check_0003, "0007": _check_0007, "0010": _check_0010}
+def _check_0011(connection) -> None:
+    missed = connection.execute(sa.text(
+        "SELECT appointment_id, reviewer_id, start_at, result FROM missed_calls"
+    )).one()  # read back from the audit trail
+    assert tuple(missed)[:2] == (APPOINTMENT, "r1") and missed.result == "reviewer_unavailable"
+    assert str(missed.start_at).startswith("2026-11-20 14:00:00")  # 9:00 EST, in UTC
+
+
+CHECKS = {"0003": _check_0003, "0007": _check_0007, "0010": _check_0010, "0011": _check_0011}
 
 
 def row_counts() -> dict[str, int]:

@@ -100,6 +100,25 @@ def test_the_figures_are_the_hand_computed_ones(client, admin, fixture):
     assert second["hours_from_determination_to_call"] == {"median": 245.9, "p90": 255.5}
 
 
+def test_a_missed_call_rebooked_stays_counted_in_its_week(client, admin, portal, fixture):
+    """Call 3 (Thu 26 Nov, provider not reached) is rebooked: the same appointment moves to
+    Thu 3 Dec. The miss still happened on Thu 26 Nov; the rebooked call is one more."""
+    moved = client.post(f"/api/v1/appointments/{fixture[3]}/reschedule", headers=portal,
+                        json={"start": "2026-12-03T09:00:00-05:00",
+                              "acknowledge_consultative_only": True})
+    assert moved.status_code == 200, moved.json
+    body = report(client, admin).json
+    assert body["counts"] == {"booked": 7, "completed": 4, "provider_not_reached": 1,
+                              "reviewer_unavailable": 0, "cancelled": 1}
+    assert body["missed_call_rate"] == 0.2  # the new call has not come yet
+    first, second = body["weeks"]
+    assert first["counts"]["provider_not_reached"] == 1
+    assert first["missed_call_rate"] == 0.3333
+    assert second["counts"]["booked"] == 3
+    assert report(client, admin, "from=2026-11-23&to=2026-12-06&health_plan=the-health-plan"
+                  ).json["counts"]["booked"] == 0  # the plan filter applies to the miss too
+
+
 def test_a_span_is_cut_at_its_days_in_new_york(client, admin, fixture):
     body = report(client, admin, "from=2026-11-26&to=2026-11-30").json
     # Thu 26 (call 3), Fri 27 (cancelled call 4), Mon 30 (call 6).

@@ -17,6 +17,7 @@ from p2p.database import retrying, transaction
 from p2p.errors import NotFound
 from p2p.extensions import db
 from p2p.models import Appointment as AppointmentRow
+from p2p.models import MissedCall
 from p2p.services.appointments import holds, records, waitlist
 from p2p.services.appointments.reservations import reserve, taking_time
 from p2p.services.callers import SCHEDULER, Caller
@@ -128,8 +129,14 @@ def _reschedule(
         db.session.flush()  # the database's no-overlap check happens here
         waitlist.offer_freed(*freed, now, settings)  # the old time, to whoever waits
     if states.is_missed(row.status):
-        # Rebooking a missed call: the miss stays in the audit trail (`before`); the new
-        # call's outcome is yet to be recorded.
+        # Rebooking a missed call: the miss stays in the audit trail (`before`) and is
+        # counted where it happened (`MissedCall`); the new call's outcome is yet to be
+        # recorded.
+        db.session.add(MissedCall(
+            appointment_id=row.id, reviewer_id=row.reviewer_id, start_at=row.start_at,
+            end_at=row.end_at, result=row.status, recorded_at=row.outcome_recorded_at,
+            rebooked_at=now,
+        ))
         row.outcome_result = row.outcome_note = None
         row.outcome_recorded_at = row.outcome_recorded_by = None
     records.transition(row, states.RESCHEDULE)
