@@ -3,7 +3,7 @@
 A sign-in link is used once: the provider's link from the portal on GET (it is opened in
 the portal's new window, never emailed), the links that may travel by email (a reviewer's,
 a staff member's, a missed call's rebooking) only by the POST of a one-button page, since
-mail scanners fetch links. Either way the browser is sent on (303) to a URL without the
+mail scanners fetch links. A HEAD never uses one. Either way the browser is sent on (303) to a URL without the
 token, with the session cookie set. A used or expired link says so and where to get a new
 one.
 """
@@ -39,7 +39,9 @@ def sign_in_page(token: str):
     state = links.look_at(token, moment)
     if state.problem:
         return render_template("pages/link_problem.html", state=state), 410
-    if request.method == "GET" and state.by_post:
+    # Only a POST, or a provider's GET, uses a link: a HEAD (link checkers, mail scanners,
+    # prefetchers) is answered like the confirmation page and uses nothing up.
+    if request.method == "HEAD" or (request.method == "GET" and state.by_post):
         return render_template("pages/sign_in_confirm.html", state=state, token=token)
     try:
         session_token = links.use(token, moment)
