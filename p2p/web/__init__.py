@@ -63,8 +63,11 @@ def _static_headers(headers, path: str, url: str) -> None:
 def init_app(app: Flask) -> None:
     from p2p.web import feeds, pages, provider, reviewer, staff
 
-    app.config.setdefault("SESSION_COOKIE_NAME", "p2p_form")
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Set, not defaulted: Flask's own defaults ("session", no SameSite) are already there,
+    # so a setdefault would leave them.
+    app.config.update(
+        SESSION_COOKIE_NAME="p2p_form", SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True
+    )
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the page session
     # Checked by the pages' blueprints only: the API's callers send no cookie, and carry a key.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)

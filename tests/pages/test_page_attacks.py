@@ -38,3 +38,44 @@ def test_a_head_of_any_sign_in_link_uses_nothing_up(client, portal, admin, provi
     portal_link = provider_link()
     assert client.head(portal_link).status_code == 200  # not a sign-in: nothing used
     assert client.get(portal_link).status_code == 303
+
+
+# Cookie flags ---------------------------------------------------------------------------------
+
+
+def _set_cookies(response) -> dict[str, str]:
+    return {
+        header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")
+    }
+
+
+def test_both_cookies_are_httponly_and_samesite_lax_and_secure_over_https(
+    client, provider_link, booking_world
+):
+    for base_url, secure in (("http://localhost", False), ("https://localhost", True)):
+        browser = client.application.test_client()
+        signed = _set_cookies(browser.get(provider_link(), base_url=base_url))
+        page = _set_cookies(browser.get("/p2p/time-zone", base_url=base_url))
+        assert set(signed) == {"p2p_session"} and set(page) == {"p2p_form"}
+        for cookie in (signed["p2p_session"], page["p2p_form"]):
+            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+            assert ("Secure" in cookie) is secure, cookie
+
+
+def test_behind_a_proxy_the_cookies_are_secure_when_it_says_https(migrated, booking_world):
+    from p2p import create_app
+    from tests.conftest import _test_config
+
+    proxied = create_app({**_test_config(migrated), "P2P_PROXY_HOPS": 1})
+    browser = proxied.test_client()
+    with proxied.app_context():
+        from p2p.services import sign_in
+        from p2p.services.callers import Caller
+        from tests.conftest import FIXED_NOW
+
+        token = sign_in.provider_link("1234567893", "Dr. Jane Doe", "jd@clinic.example.org",
+                                      ["A1"], Caller("test-portal"), FIXED_NOW)
+    over_https = {"X-Forwarded-Proto": "https"}
+    signed = _set_cookies(browser.get(f"/sign-in/{token}", headers=over_https))
+    page = _set_cookies(browser.get("/p2p/time-zone", headers=over_https))
+    assert "Secure" in signed["p2p_session"] and "Secure" in page["p2p_form"]
