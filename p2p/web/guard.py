@@ -2,9 +2,11 @@
 every form (Flask-WTF; the API's callers carry a key and send no cookie, so the API is not
 checked), and refusals and failures answered as a page rather than the API's JSON."""
 
+import hashlib
+import hmac
 import logging
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, g, render_template, request, session
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -14,6 +16,25 @@ from p2p.errors import P2PError
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)
+PAGE_SESSION_COOKIE = "p2p_session"  # p2p.web.session.COOKIE
+BOUND_TO = "bound_to"
+
+
+def bind_csrf_to_page_session() -> None:
+    """The CSRF secret (Flask-WTF's, in the p2p_form cookie) belongs to one page session: a
+    request whose p2p_session cookie is not the one the secret was made under gets a new
+    secret, so a token issued in one session (another browser's, handed over with its form
+    cookie; this browser's before it signed in as someone else) posts nothing in another.
+    The form cookie keeps a keyed hash of the session's token, never the token."""
+    page_session = request.cookies.get(PAGE_SESSION_COOKIE, "")
+    binding = hmac.new(
+        current_app.secret_key.encode(), b"csrf-binding:" + page_session.encode(),
+        hashlib.sha256,
+    ).hexdigest()[:32]
+    if session.get(BOUND_TO) != binding:
+        session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+        session[BOUND_TO] = binding
+        g.pop("csrf_token", None)
 RETRY_AFTER_SECONDS = 5
 
 
@@ -46,9 +67,21 @@ def page_error(error: Exception):
     return response
 
 
+# Views that call `csrf.protect()` themselves, once they know the form would change
+# something (a used sign-in link says so, whatever token its stale page carried).
+CHECKED_IN_VIEW = {"pages.sign_in"}
+
+
+def _protect() -> None:
+    if request.endpoint not in CHECKED_IN_VIEW:
+        csrf.protect()
+
+
 def guard(blueprint: Blueprint) -> Blueprint:
-    """Check the CSRF token of the blueprint's forms and answer its errors as pages."""
-    blueprint.before_request(csrf.protect)
+    """Check the CSRF token of the blueprint's forms (bound to the page session) and answer
+    its errors as pages."""
+    blueprint.before_request(bind_csrf_to_page_session)
+    blueprint.before_request(_protect)
     for error in (HTTPException, OperationalError, InterfaceError, Exception):
         blueprint.register_error_handler(error, page_error)
     return blueprint

@@ -4,8 +4,6 @@ provider then another, hostile text in every field a portal or a provider types,
 caller's ids, method confusion, BREACH, and the sign-in's own limit. Each test names the
 control it proves (docs/security.md lists them)."""
 
-import re
-
 from tests.pages.conftest import csrf_of, link_path
 
 
@@ -56,8 +54,8 @@ def test_both_cookies_are_httponly_and_samesite_lax_and_secure_over_https(
         browser = client.application.test_client()
         signed = _set_cookies(browser.get(provider_link(), base_url=base_url))
         page = _set_cookies(browser.get("/p2p/time-zone", base_url=base_url))
-        assert set(signed) == {"p2p_session"} and set(page) == {"p2p_form"}
-        for cookie in (signed["p2p_session"], page["p2p_form"]):
+        assert "p2p_session" in signed and "p2p_form" in page
+        for cookie in (*signed.values(), *page.values()):
             assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
             assert ("Secure" in cookie) is secure, cookie
 
@@ -79,3 +77,55 @@ def test_behind_a_proxy_the_cookies_are_secure_when_it_says_https(migrated, book
     signed = _set_cookies(browser.get(f"/sign-in/{token}", headers=over_https))
     page = _set_cookies(browser.get("/p2p/time-zone", headers=over_https))
     assert "Secure" in signed["p2p_session"] and "Secure" in page["p2p_form"]
+
+
+# Session fixation and the CSRF token's binding -----------------------------------------------
+
+OTHER_PROVIDER = {"npi": "1245319599", "name": "Dr. Raj Shah", "email": "rs@clinic.example.org"}
+
+
+def test_signing_in_as_another_provider_replaces_the_whole_session(app, client, signed_in,
+                                                                   provider_link):
+    signed_in()
+    first_cookie = client.get_cookie("p2p_session").value
+    first_token = csrf_of(client.get("/p2p/requests"))
+    assert client.get(provider_link(**OTHER_PROVIDER)).status_code == 303
+    second_cookie = client.get_cookie("p2p_session").value
+    assert second_cookie != first_cookie  # a new session id at every sign-in
+    assert "Dr. Raj Shah" in client.get("/p2p/cases").get_data(as_text=True)
+    # The first provider's session is over on the server, not merely forgotten here.
+    replay = app.test_client()
+    replay.set_cookie("p2p_session", first_cookie)
+    assert replay.get("/p2p/requests").status_code == 401
+    # A form of the first session (a page left open in another tab) no longer posts.
+    refused = client.post("/p2p/cases/remove", data={"csrf_token": first_token,
+                                                      "case_ref": "A1"})
+    assert refused.status_code == 400
+    assert "A1" in client.get("/p2p/cases").get_data(as_text=True)
+
+
+def test_a_planted_session_cookie_is_never_promoted(app, client, provider_link, booking_world):
+    client.set_cookie("p2p_session", "chosen-by-an-attacker")
+    assert client.get(provider_link()).status_code == 303
+    assert client.get_cookie("p2p_session").value != "chosen-by-an-attacker"
+
+
+def test_a_csrf_token_is_bound_to_its_page_session(app, client, signed_in, provider_link):
+    """An attacker signed in themselves cannot hand their form cookie and its token to a
+    victim's browser (cookie tossing from a sibling host): the token belongs to the page
+    session it was issued in."""
+    attacker = app.test_client()
+    assert attacker.get(provider_link(**OTHER_PROVIDER)).status_code == 303
+    attackers_token = csrf_of(attacker.get("/p2p/requests"))
+    attackers_form_cookie = attacker.get_cookie("p2p_form").value
+
+    signed_in()  # the victim, in their own browser
+    client.set_cookie("p2p_form", attackers_form_cookie)
+    answer = client.post("/p2p/cases/remove",
+                         data={"csrf_token": attackers_token, "case_ref": "A1"})
+    assert answer.status_code == 400
+    assert "A1" in client.get("/p2p/cases").get_data(as_text=True)
+    # Its own page session's token still works, in a session of its own.
+    own = csrf_of(attacker.get("/p2p/requests"))
+    assert attacker.post("/p2p/cases/remove", data={"csrf_token": own, "case_ref": "A1"}
+                         ).status_code == 303
