@@ -56,6 +56,14 @@ def _page_headers(response: Response) -> Response:
     return response
 
 
+def _compress(response: Response) -> Response:
+    """Flask-Compress, except for a request another site's page started (BREACH)."""
+    response.vary.add("Sec-Fetch-Site")
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        return response
+    return compress.after_request(response)
+
+
 def _static_headers(headers, path: str, url: str) -> None:
     headers["X-Content-Type-Options"] = "nosniff"
 
@@ -82,12 +90,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(formats.FILTERS)
     app.after_request(_page_headers)
     # Pages compressed (a week of time buttons is 300 KB of HTML, 20 KB compressed). BREACH
-    # needs text an attacker chooses reflected beside a secret: no page's GET reflects
-    # free text (see docs/security.md), and the CSRF token is signed, not guessable.
+    # needs a secret in a compressed body beside text the attacker chose, and many requests
+    # the attacker's page makes the victim's browser send: the CSRF token is masked anew in
+    # every response, and a request another site started (Sec-Fetch-Site cross-site or
+    # same-site; SameSite=Lax lets top-level navigations carry the cookies) is answered
+    # uncompressed. See docs/security.md.
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "image/svg+xml", "text/csv"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
+    app.config["COMPRESS_REGISTER"] = False  # `_compress` decides
     compress.init_app(app)
+    app.after_request(_compress)
     for blueprint in (pages.bp, provider.bp, reviewer.bp, staff.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = _StaticFiles(

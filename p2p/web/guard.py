@@ -2,19 +2,67 @@
 every form (Flask-WTF; the API's callers carry a key and send no cookie, so the API is not
 checked), and refusals and failures answered as a page rather than the API's JSON."""
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
+import os
 
 from flask import Blueprint, Response, current_app, g, render_template, request, session
 from flask_limiter.errors import RateLimitExceeded
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from p2p.errors import P2PError
 
-csrf = CSRFProtect()
+
+class MaskedCSRFProtect(CSRFProtect):
+    """Flask-WTF's check, reading the token as the pages write it: masked anew in every
+    response (`masked_csrf_token`), as Django does against BREACH. Flask-WTF's own token
+    starts with the session's secret in base64 and changes only once a second; a
+    compressed page carrying it beside text the request chose would let a compression
+    oracle read it."""
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        # In place of Flask-WTF's `csrf_token()` (a global and a context processor).
+        app.jinja_env.globals["csrf_token"] = masked_csrf_token
+        app.context_processor(lambda: {"csrf_token": masked_csrf_token})
+
+    def _get_csrf_token(self):
+        return unmask(super()._get_csrf_token())
+
+
+def masked_csrf_token() -> str:
+    """The form's token under a fresh one-time pad: pad + (token XOR pad), base64url."""
+    token = generate_csrf().encode()
+    pad = os.urandom(len(token))
+    return base64.urlsafe_b64encode(pad + _xor(token, pad)).decode()
+
+
+def _xor(data: bytes, pad: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, pad, strict=True))
+
+
+def unmask(value: str | None) -> str | None:
+    if not value:
+        return value
+    try:
+        raw = base64.urlsafe_b64decode(value.encode())
+    except (binascii.Error, ValueError):
+        return "invalid"  # refused by the check, as any other wrong token
+    half = len(raw) // 2
+    if not raw or len(raw) % 2:
+        return "invalid"
+    try:
+        return _xor(raw[half:], raw[:half]).decode()
+    except UnicodeDecodeError:
+        return "invalid"
+
+
+csrf = MaskedCSRFProtect()
 log = logging.getLogger(__name__)
 PAGE_SESSION_COOKIE = "p2p_session"  # p2p.web.session.COOKIE
 BOUND_TO = "bound_to"
