@@ -4,6 +4,8 @@ provider then another, hostile text in every field a portal or a provider types,
 caller's ids, method confusion, BREACH, and the sign-in's own limit. Each test names the
 control it proves (docs/security.md lists them)."""
 
+import re
+
 from tests.pages.conftest import csrf_of, link_path
 
 
@@ -165,3 +167,58 @@ def test_a_page_another_site_asked_for_is_not_compressed(client, signed_in):
         assert page.status_code == 200
         assert (page.headers.get("Content-Encoding") == "gzip") is compressed, site
         assert "Sec-Fetch-Site" in page.headers["Vary"], site
+
+
+# Headers of every page: CSP, framing, caching ---------------------------------------------------
+
+
+def _every_page(app, client, portal, admin, signed_in):
+    """(path, response) of every GET page route for the session it is for, and the pages a
+    refusal or a link answers with."""
+    from tests.integration.booking_helpers import book
+    from tests.pages.test_page_access import fill, page_rules
+
+    appointment_id = book(client, portal).json["id"]
+    answers = []
+    anonymous = app.test_client()
+    for path in ("/", "/signed-out", "/p2p/requests", "/sign-in/unknown"):
+        answers.append((path, anonymous.get(path)))
+    answers.append(("POST /sign-out without a token", anonymous.post("/sign-out")))
+    signed_in()
+    for rule in page_rules(app):
+        if rule.startswith("/p2p"):
+            answers.append((rule, client.get(fill(rule, appointment_id))))
+    answers.append(("a provider on /calendar", client.get("/calendar")))
+    reviewer, staff = app.test_client(), app.test_client()
+    path = reviewer_link(client, portal)
+    answers.append((path, reviewer.get(path)))
+    reviewer.post(path, data={"csrf_token": csrf_of(answers[-1][1])})
+    answers.append(("/calendar", reviewer.get("/calendar")))
+    path = staff_link(client, admin)
+    staff.post(path, data={"csrf_token": csrf_of(staff.get(path))})
+    for rule in page_rules(app):
+        if rule.startswith("/report"):
+            answers.append((rule, staff.get(fill(rule, appointment_id))))
+    return answers
+
+
+def test_every_page_forbids_inline_script_framing_and_caching(app, client, portal, admin,
+                                                             signed_in):
+    answers = _every_page(app, client, portal, admin, signed_in)
+    assert len(answers) > 20
+    for path, response in answers:
+        headers = response.headers
+        assert headers["Cache-Control"] == "no-store", path  # member data is on these pages
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        if response.mimetype not in ("text/html", "image/svg+xml"):
+            assert "attachment" in headers["Content-Disposition"], path  # .ics, .csv
+            continue
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy, path  # clickjacking
+        assert "unsafe-eval" not in policy and "script-src" not in policy, path
+        if response.mimetype == "text/html":
+            assert headers["X-Frame-Options"] == "DENY", path
+            assert policy.startswith("default-src 'self'") and "unsafe-inline" not in policy
+            body = response.get_data(as_text=True)
+            assert "<script>" not in body and " style=" not in body, path
+            assert not re.search(r"\son[a-z]+=", body), path  # no inline event handlers
