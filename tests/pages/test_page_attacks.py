@@ -222,3 +222,98 @@ def test_every_page_forbids_inline_script_framing_and_caching(app, client, porta
             body = response.get_data(as_text=True)
             assert "<script>" not in body and " style=" not in body, path
             assert not re.search(r"\son[a-z]+=", body), path  # no inline event handlers
+
+
+# XSS: hostile text in every value a portal, an admin or a provider types -------------------
+
+XSS = "\"'><script>alert(1)</script><img src=x onerror=alert(1)><svg onload=alert(1)>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _no_markup_of(response, where: str) -> str:
+    body = response.get_data(as_text=True)
+    for raw in ("<script>alert", "<img src=x", "<svg onload", "onerror=alert(1)>"):
+        assert raw not in body, (where, raw)
+    return body
+
+
+def test_hostile_text_is_shown_as_text_on_every_page(app, client, portal, admin, signed_in,
+                                                     booking_world):
+    from tests.integration.booking_helpers import book, booking_body
+
+    put_reviewer, _ = booking_world
+    put_reviewer("ny", name="Dr. " + XSS)
+    body = booking_body(contact={
+        "name": XSS, "location": XSS, "phone": "(555) 555-5555", "phone_ext": None,
+        "alt_phone": None, "alt_phone_ext": None, "instructions": XSS,
+    }, performer={"kind": "someone_else", "first_name": XSS, "last_name": XSS,
+                                "location": XSS, "credential": "MD"})
+    booked = book(client, portal, body)
+    assert booked.status_code == 201, booked.json
+    appointment_id = booked.json["id"]
+    signed_in(name=XSS)
+    shown = {}
+    for path in ("/p2p/cases", "/p2p/requests", f"/p2p/requests/{appointment_id}",
+                 f"/p2p/requests/{appointment_id}/cancel", "/p2p/schedule", "/p2p/questions"):
+        shown[path] = _no_markup_of(client.get(path), path)
+    # What a provider types, refused and shown again beside its error.
+    page = client.get("/p2p/cases")
+    refused = client.post("/p2p/cases/add", data={"csrf_token": csrf_of(page), "case_ref": XSS,
+                                                  "dob": XSS})
+    assert refused.status_code == 422
+    assert "&#34;&#39;&gt;&lt;script&gt;" in _no_markup_of(refused, "add case")
+    page = client.get("/p2p/time-zone")
+    refused = client.post("/p2p/time-zone", data={"csrf_token": csrf_of(page),
+                                                  "time_zone": XSS})
+    assert refused.status_code == 200 and ESCAPED in _no_markup_of(refused, "time zone")
+    # Query parameters are never echoed as markup.
+    for path in ("/p2p/schedule", "/p2p/questions", "/p2p/time-zone"):
+        query = {"week": XSS, "days": XSS, "hours": XSS, "next": XSS, "taken": XSS,
+                 "waiting": XSS, "all": XSS}
+        _no_markup_of(client.get(path, query_string=query), path + "?query")
+    # A cancellation's reason, on the appointment's history.
+    page = client.get(f"/p2p/requests/{appointment_id}/cancel")
+    cancelled = client.post(f"/p2p/requests/{appointment_id}/cancel",
+                            data={"csrf_token": csrf_of(page), "reason": XSS})
+    assert cancelled.status_code == 303, cancelled.get_data(as_text=True)
+    detail = _no_markup_of(client.get(f"/p2p/requests/{appointment_id}"), "cancelled")
+    assert ESCAPED in detail
+    assert ESCAPED in shown["/p2p/schedule"]  # the reviewer's name
+    assert ESCAPED in shown[f"/p2p/requests/{appointment_id}"]  # the contact typed
+
+    reviewer = app.test_client()
+    path = reviewer_link(client, portal)
+    reviewer.post(path, data={"csrf_token": csrf_of(reviewer.get(path))})
+    week = _no_markup_of(reviewer.get("/calendar", query_string={"week": XSS,
+                                                                  "recorded": XSS}), "week")
+    assert ESCAPED in week  # the reviewer's name, the contact, the instructions
+
+    staff = app.test_client()
+    response = client.post("/api/v1/staff-sessions", json={"name": XSS}, headers=admin)
+    path = link_path(response.json["url"])
+    confirm = staff.get(path)
+    assert ESCAPED in _no_markup_of(confirm, "staff sign-in")
+    staff.post(path, data={"csrf_token": csrf_of(confirm)})
+    _no_markup_of(staff.get("/report", query_string={"from": XSS, "to": XSS}), "report")
+    for name in ("calls", "hours"):
+        chart = staff.get(f"/report/charts/{name}.svg", query_string={"from": XSS})
+        assert b"<script" not in chart.data and XSS.encode() not in chart.data
+
+
+def test_an_outcome_note_is_shown_as_text(app, client, portal, booking_world):
+    from tests.conftest import FIXED_NOW
+    from tests.integration.booking_helpers import book, booking_body
+
+    appointment_id = book(client, portal, booking_body()).json["id"]
+    app.config["P2P_CLOCK"] = lambda: FIXED_NOW.replace(day=25, hour=15)
+    path = reviewer_link(client, portal)
+    client.post(path, data={"csrf_token": csrf_of(client.get(path))})
+    page = client.get("/calendar")
+    done = client.post(f"/calendar/calls/{appointment_id}/outcome",
+                       data={"csrf_token": csrf_of(page), "result": "held",
+                             "decision-A1": "overturned", "note": XSS, "week": "2026-11-23"})
+    assert done.status_code == 303, done.get_data(as_text=True)
+    assert ESCAPED in _no_markup_of(client.get(done.headers["Location"]), "outcome")
+    refused = client.post(f"/calendar/calls/{appointment_id}/outcome",
+                          data={"csrf_token": csrf_of(page), "result": XSS, "note": XSS})
+    _no_markup_of(refused, "refused outcome")
