@@ -317,3 +317,126 @@ def test_an_outcome_note_is_shown_as_text(app, client, portal, booking_world):
     refused = client.post(f"/calendar/calls/{appointment_id}/outcome",
                           data={"csrf_token": csrf_of(page), "result": XSS, "note": XSS})
     _no_markup_of(refused, "refused outcome")
+
+
+# Method confusion: no GET or HEAD changes anything ------------------------------------------
+
+
+def test_every_state_change_is_a_post_and_a_get_of_one_is_refused(app, client, signed_in):
+    rules = [rule for rule in app.url_map.iter_rules() if not rule.rule.startswith("/api")]
+    with_get = {rule.rule for rule in rules if "GET" in rule.methods}
+    only_post = sorted({rule.rule for rule in rules if "POST" in rule.methods} - with_get)
+    assert "/sign-out" in only_post and "/p2p/hold" in only_post and len(only_post) >= 7
+    signed_in()
+    for rule in only_post:
+        path = rule.replace("<appointment_id>", "x")
+        assert client.get(path).status_code == 405, rule
+        assert client.head(path).status_code == 405, rule
+    assert client.get("/p2p/requests").status_code == 200  # still signed in
+
+
+def test_a_get_of_the_cancel_page_cancels_nothing(app, client, portal, signed_in):
+    from tests.integration.booking_helpers import book
+
+    appointment_id = book(client, portal).json["id"]
+    signed_in()
+    for method in (client.get, client.head):
+        assert method(f"/p2p/requests/{appointment_id}/cancel",
+                      query_string={"reason": "Resolved by phone"}).status_code == 200
+    assert "Scheduled" in client.get(f"/p2p/requests/{appointment_id}").get_data(as_text=True)
+
+
+# PHI never in a page's URL ------------------------------------------------------------------
+
+
+def test_the_date_of_birth_and_the_members_name_never_reach_a_url(client, signed_in):
+    signed_in()
+    page = client.get("/p2p/cases")
+    form = re.search(r'<form method="(\w+)" action="/p2p/cases/add"', page.get_data(as_text=True))
+    assert form and form.group(1) == "post"
+    urls = []
+    for dob in ("1961-04-09", "1961-04-02"):  # a wrong date, then the right one
+        answer = client.post("/p2p/cases/add", data={"csrf_token": csrf_of(page),
+                                                     "case_ref": "A2", "dob": dob})
+        urls.append(answer.headers.get("Location", ""))
+        body = answer.get_data(as_text=True)
+        urls += re.findall(r'(?:href|action|src)="([^"]+)"', body)
+    for path in ("/p2p/cases", "/p2p/schedule", "/p2p/requests"):
+        urls += re.findall(r'(?:href|action|src)="([^"]+)"',
+                           client.get(path).get_data(as_text=True))
+    assert urls
+    for url in urls:
+        for phi in ("1961", "04-02", "Pat", "Doe"):
+            assert phi not in url, url
+
+
+# IDOR: another caller's ids answer like unknown ones -----------------------------------------
+
+
+def test_another_providers_hold_answers_like_none(app, client, portal, signed_in, provider_link):
+    from tests.pages.test_provider_pages import hold, times
+
+    signed_in()
+    page = client.get("/p2p/schedule")
+    held = hold(client, page, times(page)[0][0])
+    assert held.status_code == 303
+    hold_id = re.search(r"hold=([^&]+)", held.headers["Location"]).group(1)
+    other = app.test_client()
+    assert other.get(provider_link(**OTHER_PROVIDER)).status_code == 303
+    assert other.get("/p2p/confirm", query_string={"hold": hold_id}).status_code == 404
+    token = csrf_of(other.get("/p2p/requests"))
+    assert other.post("/p2p/confirm", data={"csrf_token": token, "hold": hold_id}
+                      ).status_code == 404
+    assert client.get("/p2p/confirm", query_string={"hold": hold_id}).status_code == 200
+
+
+def test_a_reviewer_sees_only_their_own_week_whatever_the_query(client, portal, booking_world):
+    from tests.integration.booking_helpers import book
+
+    put_reviewer, _ = booking_world
+    put_reviewer("la", name="Dr. Bo Kim", time_zone="America/Los_Angeles")
+    assert book(client, portal).status_code == 201  # with ny
+    path = reviewer_link(client, portal, "la")
+    client.post(path, data={"csrf_token": csrf_of(client.get(path))})
+    for query in ({}, {"reviewer_id": "ny"}, {"reviewer": "ny"}, {"week": "2026-11-23"}):
+        week = client.get("/calendar", query_string=query).get_data(as_text=True)
+        assert "Dr. Bo Kim" in week and "(555) 555-5555" not in week, query
+
+
+# Used and expired links explain themselves, whichever way they come ----------------------------
+
+
+def test_a_used_or_expired_emailed_link_says_so_on_get_head_and_post(app, client, portal,
+                                                                    booking_world):
+    from datetime import timedelta
+
+    from p2p.services import sign_in
+    from tests.conftest import FIXED_NOW
+
+    used, expired = reviewer_link(client, portal), reviewer_link(client, portal)
+    page = client.get(used)
+    token = csrf_of(page)
+    assert client.post(used, data={"csrf_token": token}).status_code == 303
+    app.config["P2P_CLOCK"] = lambda: FIXED_NOW + sign_in.LINK_LIFETIME + timedelta(seconds=1)
+    for path, words in ((used, "has been used already"), (expired, "has expired")):
+        for answer in (client.get(path), client.post(path, data={"csrf_token": token}),
+                       client.post(path)):
+            assert answer.status_code == 410, path
+            text = answer.get_data(as_text=True)
+            assert words in text and "P2P calendar" in text  # where to get a new one
+        assert client.head(path).status_code == 410
+
+
+# The sign-in's own limit ------------------------------------------------------------------------
+
+
+def test_sign_in_link_uses_are_limited_per_address(app, client, booking_world):
+    app.config["P2P_RATE_LIMITS"] = {"sign_in": "5 per minute"}
+    answers = [client.get(f"/sign-in/guess-{n}").status_code for n in range(7)]
+    assert answers == [410] * 5 + [429] * 2
+    limited = client.get("/sign-in/guess-8")
+    assert "Retry-After" in limited.headers
+    assert "Try again in" in limited.get_data(as_text=True)
+    assert limited.mimetype == "text/html"  # a page, not the API's JSON
+    other_address = client.get("/sign-in/guess-9", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other_address.status_code == 410
