@@ -4,9 +4,10 @@ gunicorn reads that file wherever it is started from the project's folder):
 - **The access log** is one JSON object per request: time, remote address, method, path,
   the route that answered, status, bytes, milliseconds and the request id. Never the query
   string (a careless client may put a date of birth there), never a header, never a path
-  that no route answered (the client's own text), and a calendar feed's secret (its URL is
-  its only credential) masked. Every value is JSON-escaped, so a `%0d%0a` or an escape
-  character in a path cannot write a second, forged line.
+  that no route answered (the client's own text), and a calendar feed's secret and a
+  sign-in link's token (each URL is its own credential) masked. Every value is
+  JSON-escaped, so a `%0d%0a` or an escape character in a path cannot write a second,
+  forged line.
 - **gunicorn's own log** (start-up, workers) and **the app's** are JSON lines too, the app's
   with the request id of the request that wrote them (`p2p.headers`).
 - **A request gunicorn refuses itself** (a request line or header too long, a malformed
@@ -24,6 +25,8 @@ from pythonjsonlogger.json import JsonFormatter
 
 _FEED = re.compile(r"/calendar-feeds/[^/?#\s]+")
 MASKED_FEED = "/calendar-feeds/[secret]"
+_SIGN_IN = re.compile(r"^/sign-in/[^/?#\s]+")
+MASKED_SIGN_IN = "/sign-in/[secret]"
 UNROUTED = "[no route]"
 SERVER = "p2p-scheduler"  # the Server header: what answers, not which software or version
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -44,7 +47,7 @@ def json_formatter() -> logging.Formatter:
 
 
 def masked(path: str) -> str:
-    return _FEED.sub(MASKED_FEED, path)
+    return _SIGN_IN.sub(MASKED_SIGN_IN, _FEED.sub(MASKED_FEED, path))
 
 
 class AccessLogger(Logger):

@@ -166,9 +166,11 @@ def look_at(token: str, now: datetime) -> LinkState:
     return LinkState(link.kind, link.name, None, by_post)
 
 
-def use(token: str, now: datetime) -> str:
+def use(token: str, now: datetime, replacing: str | None = None) -> str:
     """Use the link: start its session and answer the session's token (for the cookie).
-    NotFound when it is unknown, used or expired (`look_at` says which)."""
+    NotFound when it is unknown, used or expired (`look_at` says which). `replacing`: the
+    token of the session the browser held, ended in the same transaction (signing in as
+    someone else replaces a session whole; the new one always has a new token)."""
     digest = _hash(token)
     with transaction():
         taken = db.session.execute(
@@ -184,6 +186,10 @@ def use(token: str, now: datetime) -> str:
         if taken != 1:
             raise NotFound("This sign-in link cannot be used.")
         link = db.session.get(SignInLink, digest)
+        if replacing:
+            db.session.execute(
+                delete(WebSession).where(WebSession.token_hash == _hash(replacing))
+            )
         session_token = _token()
         # A missed call's rebooking opens in the zone the provider booked it in.
         opened = db.session.get(Appointment, link.appointment_id) if link.appointment_id else None

@@ -56,6 +56,14 @@ def _page_headers(response: Response) -> Response:
     return response
 
 
+def _compress(response: Response) -> Response:
+    """Flask-Compress, except for a request another site's page started (BREACH)."""
+    response.vary.add("Sec-Fetch-Site")
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        return response
+    return compress.after_request(response)
+
+
 def _static_headers(headers, path: str, url: str) -> None:
     headers["X-Content-Type-Options"] = "nosniff"
 
@@ -63,8 +71,11 @@ def _static_headers(headers, path: str, url: str) -> None:
 def init_app(app: Flask) -> None:
     from p2p.web import feeds, pages, provider, reviewer, staff
 
-    app.config.setdefault("SESSION_COOKIE_NAME", "p2p_form")
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Set, not defaulted: Flask's own defaults ("session", no SameSite) are already there,
+    # so a setdefault would leave them.
+    app.config.update(
+        SESSION_COOKIE_NAME="p2p_form", SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True
+    )
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the page session
     # Checked by the pages' blueprints only: the API's callers send no cookie, and carry a key.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -79,12 +90,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(formats.FILTERS)
     app.after_request(_page_headers)
     # Pages compressed (a week of time buttons is 300 KB of HTML, 20 KB compressed). BREACH
-    # needs text an attacker chooses reflected beside a secret: no page's GET reflects
-    # free text (see docs/security.md), and the CSRF token is signed, not guessable.
+    # needs a secret in a compressed body beside text the attacker chose, and many requests
+    # the attacker's page makes the victim's browser send: the CSRF token is masked anew in
+    # every response, and a request another site started (Sec-Fetch-Site cross-site or
+    # same-site; SameSite=Lax lets top-level navigations carry the cookies) is answered
+    # uncompressed. See docs/security.md.
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "image/svg+xml", "text/csv"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
+    app.config["COMPRESS_REGISTER"] = False  # `_compress` decides
     compress.init_app(app)
+    app.after_request(_compress)
     for blueprint in (pages.bp, provider.bp, reviewer.bp, staff.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = _StaticFiles(

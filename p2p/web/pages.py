@@ -3,9 +3,9 @@
 A sign-in link is used once: the provider's link from the portal on GET (it is opened in
 the portal's new window, never emailed), the links that may travel by email (a reviewer's,
 a staff member's, a missed call's rebooking) only by the POST of a one-button page, since
-mail scanners fetch links. Either way the browser is sent on (303) to a URL without the
-token, with the session cookie set. A used or expired link says so and where to get a new
-one.
+mail scanners fetch links. A HEAD never uses one. Either way the browser is sent on (303)
+to a URL without the token, with a new session cookie set (the session it held is ended).
+A used or expired link says so and where to get a new one.
 """
 
 from flask import Blueprint, render_template, request
@@ -16,7 +16,7 @@ from p2p.errors import NotFound
 from p2p.limits import limited
 from p2p.services import sign_in as links
 from p2p.web import session
-from p2p.web.guard import guard
+from p2p.web.guard import csrf, guard
 
 bp = guard(Blueprint("pages", __name__, template_folder="templates"))
 
@@ -39,10 +39,14 @@ def sign_in_page(token: str):
     state = links.look_at(token, moment)
     if state.problem:
         return render_template("pages/link_problem.html", state=state), 410
-    if request.method == "GET" and state.by_post:
+    # Only a POST, or a provider's GET, uses a link: a HEAD (link checkers, mail scanners,
+    # prefetchers) is answered like the confirmation page and uses nothing up.
+    if request.method == "HEAD" or (request.method == "GET" and state.by_post):
         return render_template("pages/sign_in_confirm.html", state=state, token=token)
+    if request.method == "POST":
+        csrf.protect()  # here, after a used or expired link has said so (guard.CHECKED_IN_VIEW)
     try:
-        session_token = links.use(token, moment)
+        session_token = links.use(token, moment, replacing=session.token())
     except NotFound:  # used a moment ago, in another tab
         state = links.look_at(token, moment)
         return render_template("pages/link_problem.html", state=state), 410

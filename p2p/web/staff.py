@@ -66,8 +66,10 @@ def chart(staff, name: str):
     return Response(
         charts.svg(name, report.operations(scope, now())),
         mimetype="image/svg+xml",
-        # Opened on its own, the SVG is a document: its own styles, nothing else.
-        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+        # Opened on its own, the SVG is a document: its own styles, nothing else, and no
+        # other site may frame it.
+        headers={"Content-Security-Policy":
+                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"},
     )
 
 

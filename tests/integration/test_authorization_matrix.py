@@ -37,6 +37,8 @@ PAGES = {
     **{("GET", rule): dict.fromkeys(CREDENTIALS, 401) for rule in PAGE_GETS},
     **{("POST", rule): dict.fromkeys(CREDENTIALS, 400) for rule in PAGE_POSTS},
     ("GET", "/sign-in/<token>"): dict.fromkeys(CREDENTIALS, 410),
+    # A link that is not one says so before any token is looked at: it changes nothing.
+    ("POST", "/sign-in/<token>"): dict.fromkeys(CREDENTIALS, 410),
     ("GET", "/signed-out"): dict.fromkeys(CREDENTIALS, OK),
 }
 

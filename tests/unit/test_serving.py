@@ -99,3 +99,11 @@ def test_a_refused_requests_text_is_withheld_from_gunicorns_log():
     assert record.getMessage() == (
         "Invalid request from ip=10.0.0.7: Invalid HTTP request line (request text withheld)"
     )
+
+
+def test_a_sign_in_links_token_is_masked():
+    # The link is a credential until used: an emailed one fetched by a scanner, then
+    # redeemed by whoever reads the log, would sign them in.
+    line = access_line({"REQUEST_METHOD": "GET", "PATH_INFO": "/sign-in/Tok3n-Secret_x"},
+                       route="/sign-in/<token>")
+    assert json.loads(line)["path"] == "/sign-in/[secret]" and "Tok3n" not in line
