@@ -39,7 +39,17 @@ CALLS = (
 
 
 def demo_reviewer_id(now: datetime) -> str | None:
-    """The demo's medical director: the first reviewer offered for the first call's case."""
+    """The demo's medical director: the reviewer of the demo's calls when they are booked
+    (a demo loaded again keeps its medical director), else the first reviewer offered for
+    the first call's case."""
+    booked = db.session.scalar(
+        select(Appointment.reviewer_id)
+        .where(Appointment.created_by == DEMO.name, Appointment.status == SCHEDULED)
+        .order_by(Appointment.created_at)
+        .limit(1)
+    )
+    if booked is not None:
+        return booked
     result = _search(CALLS[0][0], now)
     for group in result.groups:
         for offered in group.reviewers:

@@ -10,7 +10,7 @@ audit trail's "created" and "outcome recorded". Loaded once (a reload keeps it).
 
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,6 +22,8 @@ from p2p.models import Appointment, AppointmentCase, AppointmentEvent, Case, Rev
 from p2p.services import policies
 from p2p.services.appointments import records
 from p2p.services.scheduling import facts
+from p2p.slots import DAY_NAMES
+from p2p.time_zones import zone
 from p2p.vocabulary import (
     CONSULTATIVE_ONLY,
     NO_CHANGE_POSSIBLE,
@@ -57,13 +59,13 @@ def load_history(reviewer_id: str, now: datetime) -> list[str]:
         monday = today - timedelta(days=today.weekday(), weeks=weeks_ago)
         for n in range(CALLS_PER_WEEK):
             day = monday + timedelta(days=n % 5)
-            start = EASTERN.localize(datetime(day.year, day.month, day.day,  # noqa: DTZ001
-                                              9 + (n * 7) % 8, 15 * (n % 4)))
-            case = _past_case(rng.choice(cases), made, start, rng)
-            trained = [r for r in reviewers if case.case_type in r.case_types]
+            template = rng.choice(cases)
+            trained = [r for r in reviewers if template.case_type in r.case_types]
             # The demo's medical director has three calls a week.
-            reviewer = demo_reviewer if n % 8 == 0 and case.case_type in \
+            reviewer = demo_reviewer if n % 8 == 0 and template.case_type in \
                 demo_reviewer.case_types else rng.choice(trained or reviewers)
+            start = _in_hours(reviewer, day, n)
+            case = _past_case(template, made, start, rng)
             roll = rng.random()
             status = ("cancelled" if roll < 0.08 else "provider_not_reached" if roll < 0.15
                       else "reviewer_unavailable" if roll < 0.18 else "completed")
@@ -77,6 +79,19 @@ def load_history(reviewer_id: str, now: datetime) -> list[str]:
     db.session.flush()
     return [f"  {made} past calls over {WEEKS} weeks, with outcomes; one of yesterday "
             f"({OPEN_CASE}, with {demo_reviewer.name}) waits for its outcome"]
+
+
+def _in_hours(reviewer: Reviewer, day, n: int) -> datetime:
+    """A start on `day` inside one of the reviewer's working blocks, in their own zone (9:00
+    New York when they do not work that day: a call booked before their hours changed)."""
+    blocks = reviewer.weekly_hours.get(DAY_NAMES[day.weekday()]) or []
+    if not blocks:
+        return EASTERN.localize(datetime(day.year, day.month, day.day, 9))  # noqa: DTZ001
+    first, last = blocks[n % len(blocks)]
+    opens = datetime.combine(day, time.fromisoformat(first))
+    closes = datetime.combine(day, time.fromisoformat(last))
+    quarters = max(1, int((closes - opens).total_seconds() // 900))  # 15-minute calls
+    return zone(reviewer.time_zone).localize(opens + timedelta(minutes=15 * ((n * 7) % quarters)))
 
 
 def _past_case(template: Case, n: int, start: datetime, rng) -> Case:

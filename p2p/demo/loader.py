@@ -4,6 +4,7 @@ the demo data is valid input by construction."""
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import delete, select
 
 from p2p.context import scheduling, sign_in_url
@@ -95,17 +96,20 @@ def _calls_and_links(now: datetime) -> list[str]:
     reviewer_url = sign_in_url(sign_in.reviewer_link(reviewer_id, caller, now))
     staff_url = sign_in_url(sign_in.staff_link("Demo operations", caller, now))
     case_option = f"--case {demo_calls.OPENS_WITH}"
+    # The links name the service's address: the one it was started on (make run's PORT).
+    base_url = current_app.config.get("P2P_BASE_URL")
+    flask = (f"P2P_BASE_URL={base_url} " if base_url else "") + ".venv/bin/flask --app wsgi p2p"
     return lines + [
         "",
         "Open the pages (each link works once, within 10 minutes):",
         f"  as the provider, {provider['name']}:  {provider_url}",
         f"  as the medical director, {reviewer['name']}:  {reviewer_url}",
         f"  as staff, the operations report:  {staff_url}",
-        "New links:",
-        f"  flask --app wsgi p2p sign-in-link provider --npi {provider['npi']} "
+        "New links (from the project's folder, while it runs):",
+        f"  {flask} sign-in-link provider --npi {provider['npi']} "
         f"--name '{provider['name']}' --email {provider['email']} {case_option}",
-        f"  flask --app wsgi p2p sign-in-link reviewer {reviewer_id}",
-        "  flask --app wsgi p2p sign-in-link staff 'Demo operations'",
+        f"  {flask} sign-in-link reviewer {reviewer_id}",
+        f"  {flask} sign-in-link staff 'Demo operations'",
     ]
 
 
