@@ -6,7 +6,7 @@ killed once is killed again."""
 
 import os
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 MUTATION_EXAMPLES = 10
 
@@ -23,4 +23,7 @@ def pytest_collection_modifyitems(items):
                 max_examples=min(current.max_examples, MUTATION_EXAMPLES),
                 derandomize=True,
                 database=None,
+                # Coverage tracing and a shared machine make generation slow, not wrong.
+                suppress_health_check=list(HealthCheck),
+                deadline=None,
             )
