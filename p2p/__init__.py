@@ -19,6 +19,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.check(app.config)
+    from p2p import jobs
+
+    # A job name that is no job stops every process at start, not only the scheduler.
+    jobs.job_intervals(app.config["P2P_JOB_INTERVALS"])
     if hops := app.config["P2P_PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -15,11 +15,33 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+SMTP_SECURITY_MODES = ("none", "starttls", "tls")
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+class SettingError(ValueError):
+    """A setting the service cannot use; the message names the variable and the value."""
+
+
+def _number(name: str, default: str) -> float:
+    text = os.environ.get(name, default)
+    try:
+        return float(text)
+    except ValueError:
+        raise SettingError(f"{name} must be a number, not {text!r}.") from None
+
+
+def _whole(name: str, default: str) -> int:
+    """An environment variable holding a whole number ("abc" or "2.5" refused, naming it)."""
+    text = os.environ.get(name, default)
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        float(text)
+    except ValueError:
+        raise SettingError(f"{name} must be a number, not {text!r}.") from None
+    raise SettingError(f"{name} must be a whole number, not {text!r}.")
 
 
 def database_uri(instance_path: str) -> str:
@@ -44,7 +66,7 @@ def seconds_by_name(value: str) -> dict[str, float]:
         except ValueError:
             number = None
         if not name or number is None:
-            raise ValueError(f"P2P_JOB_INTERVALS: {item!r} is not name=seconds.")
+            raise SettingError(f"P2P_JOB_INTERVALS: {item!r} is not name=seconds.")
         intervals[name] = number
     return intervals
 
@@ -54,15 +76,15 @@ def limits_by_kind(value: str) -> dict[str, str]:
     each limit in Flask-Limiter's notation (several for one kind separated by ";"). The
     kinds are checked against the limits there are when the limiter is bound
     (`p2p.limits.init_app`)."""
-    rates = {}
+    rates: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in value.split(","))):
         kind, _, rate = (text.strip() for text in item.partition("="))
         if not kind or not rate:
-            raise ValueError(f"P2P_RATE_LIMITS: {item!r} is not kind=limit.")
+            raise SettingError(f"P2P_RATE_LIMITS: {item!r} is not kind=limit.")
         try:
             parse_many(rate)
         except ValueError:
-            raise ValueError(
+            raise SettingError(
                 f"P2P_RATE_LIMITS: {item!r}: not a limit (write it as '5 per minute')."
             ) from None
         rates[kind] = rate
@@ -74,19 +96,36 @@ MAX_MINUTES_PER_CASE = 120  # x 10 cases stays under the database's one-day rese
 
 def check(settings: dict) -> None:
     """Refuse settings the service cannot honour, when the app is created."""
+    if settings["MAX_CONTENT_LENGTH"] < 1:
+        raise SettingError("P2P_MAX_BODY_BYTES must be 1 or more.")
     if settings["P2P_PROXY_HOPS"] < 0:
-        raise ValueError("P2P_PROXY_HOPS must be 0 (no proxy) or more.")
+        raise SettingError("P2P_PROXY_HOPS must be 0 (no proxy) or more.")
     if settings["P2P_SLOT_ANSWERS_MB"] < 0:
-        raise ValueError("P2P_SLOT_ANSWERS_MB must be 0 (none kept) or more.")
+        raise SettingError("P2P_SLOT_ANSWERS_MB must be 0 (none kept) or more.")
+    if settings["P2P_MINIMUM_NOTICE"] < timedelta(0):
+        raise SettingError("P2P_MINIMUM_NOTICE_MINUTES must be 0 (bookable at once) or more.")
+    if settings["P2P_HOLD_MINUTES"] < 1:
+        raise SettingError("P2P_HOLD_MINUTES must be 1 or more.")
+    if not 1 <= settings["P2P_SMTP_PORT"] <= 65535:
+        raise SettingError("P2P_SMTP_PORT must be a port number, 1 to 65535.")
+    if settings["P2P_SMTP_SECURITY"] not in SMTP_SECURITY_MODES:
+        raise SettingError(
+            f"P2P_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_MODES)}, "
+            f"not {settings['P2P_SMTP_SECURITY']!r}."
+        )
+    if not 0 < settings["P2P_SMTP_TIMEOUT"] < math.inf:
+        raise SettingError("P2P_SMTP_TIMEOUT must be a number of seconds above 0.")
+    if settings["P2P_MAIL_MAX_ATTEMPTS"] < 1:
+        raise SettingError("P2P_MAIL_MAX_ATTEMPTS must be 1 or more.")
     minutes = settings["P2P_MINUTES_PER_CASE"]
     if not 1 <= minutes <= MAX_MINUTES_PER_CASE:
-        raise ValueError(
+        raise SettingError(
             f"P2P_MINUTES_PER_CASE must be 1 to {MAX_MINUTES_PER_CASE}, not {minutes}."
         )
     if not 0 < settings["P2P_SCHEDULER_LEASE_SECONDS"] < math.inf:
-        raise ValueError("P2P_SCHEDULER_LEASE_SECONDS must be a number of seconds above 0.")
+        raise SettingError("P2P_SCHEDULER_LEASE_SECONDS must be a number of seconds above 0.")
     if not all(0 < seconds < math.inf for seconds in settings["P2P_JOB_INTERVALS"].values()):
-        raise ValueError("P2P_JOB_INTERVALS: every interval must be a number of seconds above 0.")
+        raise SettingError("P2P_JOB_INTERVALS: every interval must be a number of seconds above 0.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +178,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("P2P_SECRET_KEY", "dev-only-not-secret"),
         # No request body is larger: 413 before it is read (the largest real one is a few KB).
-        "MAX_CONTENT_LENGTH": int(os.environ.get("P2P_MAX_BODY_BYTES", str(2**20))),
+        "MAX_CONTENT_LENGTH": _whole("P2P_MAX_BODY_BYTES", str(2**20)),
         "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
         # hide_parameters: a database error's text never carries the row's values (member
         # names and dates of birth would otherwise reach the logs).
@@ -150,7 +189,7 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_HOSTS": trusted_hosts(os.environ.get("P2P_BASE_URL")),
         # Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Port
         # are believed (werkzeug's ProxyFix); 0: none, the request is taken as it arrives.
-        "P2P_PROXY_HOPS": int(os.environ.get("P2P_PROXY_HOPS", "0")),
+        "P2P_PROXY_HOPS": _whole("P2P_PROXY_HOPS", "0"),
         # Abuse limits (p2p/limits.py): shared in Redis across workers and instances
         # when one is named, else counted in each process. A Redis that stops answering
         # falls back to memory rather than failing requests.
@@ -161,25 +200,23 @@ def from_environment(instance_path: str) -> dict:
         # kind -> "N per minute", as "kind=limit, ..."; unset kinds keep the defaults.
         "P2P_RATE_LIMITS": limits_by_kind(os.environ.get("P2P_RATE_LIMITS", "")),
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "P2P_MINUTES_PER_CASE": int(os.environ.get("P2P_MINUTES_PER_CASE", "15")),
-        "P2P_MINIMUM_NOTICE": timedelta(
-            minutes=int(os.environ.get("P2P_MINIMUM_NOTICE_MINUTES", "120"))
-        ),
-        "P2P_HOLD_MINUTES": int(os.environ.get("P2P_HOLD_MINUTES", "10")),
+        "P2P_MINUTES_PER_CASE": _whole("P2P_MINUTES_PER_CASE", "15"),
+        "P2P_MINIMUM_NOTICE": timedelta(minutes=_whole("P2P_MINIMUM_NOTICE_MINUTES", "120")),
+        "P2P_HOLD_MINUTES": _whole("P2P_HOLD_MINUTES", "10"),
         # Megabytes of slot search answers each process keeps for repeats (0: none).
-        "P2P_SLOT_ANSWERS_MB": int(os.environ.get("P2P_SLOT_ANSWERS_MB", "16")),
+        "P2P_SLOT_ANSWERS_MB": _whole("P2P_SLOT_ANSWERS_MB", "16"),
         # Outgoing email (p2p/notifications): security is "none", "starttls" or "tls".
         "P2P_SMTP_HOST": os.environ.get("P2P_SMTP_HOST", "localhost"),
-        "P2P_SMTP_PORT": int(os.environ.get("P2P_SMTP_PORT", "25")),
+        "P2P_SMTP_PORT": _whole("P2P_SMTP_PORT", "25"),
         "P2P_SMTP_SECURITY": os.environ.get("P2P_SMTP_SECURITY", "none").strip().lower(),
         "P2P_SMTP_USERNAME": os.environ.get("P2P_SMTP_USERNAME") or None,
         "P2P_SMTP_PASSWORD": os.environ.get("P2P_SMTP_PASSWORD") or None,
         "P2P_MAIL_FROM": os.environ.get("P2P_MAIL_FROM", "P2P Scheduler <p2p@localhost>"),
-        "P2P_SMTP_TIMEOUT": float(os.environ.get("P2P_SMTP_TIMEOUT", "10")),
-        "P2P_MAIL_MAX_ATTEMPTS": int(os.environ.get("P2P_MAIL_MAX_ATTEMPTS", "8")),
+        "P2P_SMTP_TIMEOUT": _number("P2P_SMTP_TIMEOUT", "10"),
+        "P2P_MAIL_MAX_ATTEMPTS": _whole("P2P_MAIL_MAX_ATTEMPTS", "8"),
         # Background jobs (p2p/jobs.py): how long the scheduler lease lasts (renewed every
         # third of it), and intervals other than the jobs' defaults, as "name=seconds, ...".
-        "P2P_SCHEDULER_LEASE_SECONDS": float(os.environ.get("P2P_SCHEDULER_LEASE_SECONDS", "30")),
+        "P2P_SCHEDULER_LEASE_SECONDS": _number("P2P_SCHEDULER_LEASE_SECONDS", "30"),
         "P2P_JOB_INTERVALS": seconds_by_name(os.environ.get("P2P_JOB_INTERVALS", "")),
         # flask-smorest / OpenAPI
         "API_TITLE": "P2P consultation scheduler",

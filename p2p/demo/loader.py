@@ -20,9 +20,13 @@ from p2p.models import (
     AppointmentCase,
     Case,
     Hold,
+    LookupLock,
     OutboxMessage,
     Reservation,
+    SignInLink,
     TimeOff,
+    WaitlistEntry,
+    WebSession,
 )
 from p2p.schemas.cases import CaseSchema
 from p2p.schemas.policy_file import DEFAULT_POLICY_FILE, read_policy_file
@@ -30,6 +34,7 @@ from p2p.schemas.reviewers import ReviewerSchema
 from p2p.services import api_keys, cases, policies, reviewers, sign_in
 
 DEMO_KEYS = (("demo-portal", "portal"), ("demo-admin", "admin"))
+DEMO_CALLER = demo_calls.DEMO.name  # who issued the demo's sign-in links
 
 
 def load(now: datetime, reset: bool = False) -> str:
@@ -113,9 +118,25 @@ def _calls_and_links(now: datetime) -> list[str]:
     ]
 
 
+def _demo_refs(refs: list | None) -> bool:
+    return any(ref.startswith(DEMO_PREFIX) for ref in refs or ())
+
+
 def _wipe_demo_cases() -> None:
     """The demo cases, and what was booked or held on them: the appointments with their
-    history and emails, the time they took."""
+    history and emails, the time they took; and what people did with them: waitlist
+    entries (a stale one would be offered the new cases' times), wrong dates of birth
+    counted against their references, sign-in links and sessions opening on them, and
+    the demo's own earlier links."""
+    for entry in db.session.scalars(select(WaitlistEntry)):
+        if _demo_refs(entry.case_refs):
+            db.session.delete(entry)  # its offers with it
+    db.session.execute(delete(LookupLock).where(LookupLock.case_ref.like(DEMO_PREFIX + "%")))
+    for model in (SignInLink, WebSession):
+        for row in db.session.scalars(select(model)):
+            if _demo_refs(row.case_refs) or getattr(row, "issued_by", None) == DEMO_CALLER:
+                db.session.delete(row)
+    db.session.flush()
     demo_cases_ = select(Case.id).where(Case.case_ref.like(DEMO_PREFIX + "%"))
     booked = db.session.execute(
         select(Appointment.id, Appointment.reservation_id).where(
@@ -130,10 +151,7 @@ def _wipe_demo_cases() -> None:
     reservations = [reservation for _, reservation in booked if reservation]
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.appointment_id.in_(ids)))
     db.session.execute(delete(Appointment).where(Appointment.id.in_(ids)))
-    held = [
-        hold for hold in db.session.scalars(select(Hold))
-        if any(ref.startswith(DEMO_PREFIX) for ref in hold.case_refs)
-    ]
+    held = [hold for hold in db.session.scalars(select(Hold)) if _demo_refs(hold.case_refs)]
     reservations += [hold.reservation_id for hold in held if hold.reservation_id]
     for hold in held:
         db.session.delete(hold)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from email.errors import MessageError
 from email.message import EmailMessage
 
-SECURITY_MODES = ("none", "starttls", "tls")
+from p2p.config import SMTP_SECURITY_MODES as SECURITY_MODES
+
 ERROR_LENGTH = 500  # OutboxMessage.last_error
 
 

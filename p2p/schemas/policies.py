@@ -1,7 +1,7 @@
 """Policies and state rules (API.md, Policies), as sent by admins and as kept in
 `p2p/defaults/policies.json`."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from p2p.schemas.fields import Flag, Text, TimeZone, UsState, slug
 from p2p.vocabulary import HANDLED_BY, LINES_OF_BUSINESS, WINDOW_UNITS
@@ -92,3 +92,31 @@ class PolicyFileSchema(Schema):
     sources = fields.Dict(keys=Text(), values=Text(), load_default=dict)
     policies = fields.List(fields.Nested(PolicyFileEntrySchema), required=True)
     state_rules = fields.List(fields.Nested(StateRuleSchema), load_default=list)
+
+    @validates_schema
+    def _each_entry_once(self, data: dict, **_) -> None:
+        """Name the entry that cannot be loaded: a plan's line or a state listed twice (the
+        last would silently win), a Medicare policy offering a reconsideration."""
+        errors: dict = {}
+        seen: dict = {}
+        for n, entry in enumerate(data.get("policies", [])):
+            key = (entry["health_plan"], entry["line_of_business"])
+            if key in seen:
+                errors.setdefault("policies", {}).setdefault(n, {})["line_of_business"] = [
+                    f"{key[0]}/{key[1]} is entry {seen[key]} too; list each once."
+                ]
+            seen.setdefault(key, n)
+            if key[1] == "medicare" and entry.get("reconsideration"):
+                errors.setdefault("policies", {}).setdefault(n, {})["reconsideration"] = [
+                    "Medicare denials have no reconsideration option; write null."
+                ]
+        states: dict = {}
+        for n, rule in enumerate(data.get("state_rules", [])):
+            state = rule["state"]
+            if state in states:
+                errors.setdefault("state_rules", {})[n] = {
+                    "state": [f"{state} is entry {states[state]} too; list it once."]
+                }
+            states.setdefault(state, n)
+        if errors:
+            raise ValidationError(errors)

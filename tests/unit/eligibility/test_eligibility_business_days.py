@@ -7,6 +7,7 @@ import pytest
 
 from p2p.eligibility import add_business_days, is_business_day
 from p2p.eligibility.business_days import federal_holidays
+from tests.unit.eligibility import business_day_oracle as oracle
 
 
 @pytest.mark.parametrize(
@@ -89,3 +90,20 @@ def test_a_datetime_is_refused_because_it_never_equals_a_holiday_date():
 def test_add_business_days_needs_a_whole_number_of_days_at_least_zero(n):
     with pytest.raises(ValueError):
         add_business_days(date(2026, 11, 23), n)
+
+
+@pytest.mark.parametrize(
+    ("day", "business"),
+    [
+        (date(2021, 1, 20), True),  # Inauguration Day: a holiday only around Washington DC
+        (date(2020, 6, 19), True),  # Juneteenth is federal from 2021
+        (date(2021, 6, 18), False),  # Juneteenth 2021 (Saturday) observed on Friday
+        (date(2021, 12, 31), False),  # New Year's Day 2022 (Saturday) observed on Friday
+        (date(2022, 12, 26), False),  # Christmas 2022 (Sunday) observed on Monday
+        (date(2024, 11, 11), False),  # Veterans Day
+        (date(2026, 11, 27), True),  # the day after Thanksgiving is no federal holiday
+    ],
+)
+def test_the_oracle_of_the_property_tests_knows_the_federal_calendar(day, business):
+    assert oracle.is_business_day(day) is business
+    assert is_business_day(day) is business

@@ -1,6 +1,6 @@
 """Properties that must hold for every determination instant, window and zone."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytz
 from hypothesis import given, settings
@@ -18,6 +18,7 @@ from p2p.eligibility import (
     window_closes_at,
 )
 from p2p.vocabulary import OUTCOME_CHANGING
+from tests.unit.eligibility import business_day_oracle as oracle
 
 ONE_SECOND = timedelta(seconds=1)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -66,10 +67,32 @@ def test_the_last_day_inside_a_business_day_window_is_a_business_day(determined,
 
     last_day = (closes_at - ONE_MICROSECOND).astimezone(pytz.timezone(zone)).date()
 
-    assert is_business_day(last_day)
-    assert last_day == add_business_days(
+    assert oracle.is_business_day(last_day)
+    assert last_day == oracle.add_business_days(
         determined.astimezone(pytz.timezone(zone)).date(), window.length
     )
+
+
+days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
+
+
+@settings(max_examples=500)
+@given(days)
+def test_a_business_day_is_what_a_calendar_of_federal_holidays_says(day):
+    assert is_business_day(day) is oracle.is_business_day(day)
+
+
+@settings(max_examples=300)
+@given(days, st.integers(min_value=0, max_value=400))
+def test_adding_business_days_agrees_with_counting_them_one_by_one(start, n):
+    assert add_business_days(start, n) == oracle.add_business_days(start, n)
+
+
+@given(st.integers(min_value=2000, max_value=2060), st.integers(min_value=0, max_value=30))
+def test_counting_from_the_days_around_new_year_agrees_too(year, n):
+    # The observed 1 January that falls on 31 December of the year before.
+    for start in (date(year - 1, 12, 29), date(year - 1, 12, 30), date(year - 1, 12, 31)):
+        assert add_business_days(start, n) == oracle.add_business_days(start, n)
 
 
 @given(instants, st.integers(min_value=1, max_value=400), deadline_zones)

@@ -320,3 +320,53 @@ def test_the_search_lists_the_same_notes_per_reviewer():
     (entry,) = result.groups[0].reviewers
     assert [need.note for need in entry.notes_needed] == ["tx_license_waived"]
     assert entry.notes_needed == decide_time(entry.reviewer, search, MONDAY_9).notes_needed
+
+
+# The words of each acknowledgement: they reach the caller as the 422's message and fields.
+
+
+def test_the_deadline_acknowledgement_names_the_late_cases():
+    closes = at(NY, 2026, 11, 23, 12, 0)
+    decision = decide_time(
+        reviewer(),
+        booking(case("A1", outcome="outcome_changing", valid_until=closes),
+                case("A2", outcome="outcome_changing", valid_until=closes)),
+        closes,
+    )
+    missing = unacknowledged(decision, False, ())
+    assert missing.message == (
+        "At this time the window of A1, A2 has closed: the P2P would be consultative only. "
+        "Send acknowledge_consultative_only: true to book it anyway."
+    )
+    assert missing.fields == {
+        "acknowledge_consultative_only": ["Required: A1, A2 would be consultative only."]
+    }
+
+
+def test_the_match_acknowledgement_says_which_rule_and_case():
+    who = reviewer(states=("NY",), specialties=("neurosurgery",))
+    decision = decide_time(who, booking(case("A1", state="TX"), rules=(TX_RULE,)), MONDAY_9)
+    missing = unacknowledged(decision, False, ())
+    assert missing.message == (
+        "This reviewer does not meet the member state's licence or specialty rule; the "
+        "caller's acknowledgement (call note) is required."
+    )
+    assert missing.fields == {
+        "call_notes.tx_license_waived": ["The reviewer is not licensed in TX (A1)."],
+        "call_notes.tx_specialty_waived": [
+            "The reviewer is not of the same specialty (A1, TX)."
+        ],
+    }
+
+
+def test_the_consent_acknowledgement_names_the_state():
+    decision = decide_time(
+        reviewer(states=("OH",)), booking(case(state="OH"), rules=(OH_RULE,)), MONDAY_9
+    )
+    missing = unacknowledged(decision, False, ())
+    assert missing.message == (
+        "call_notes.oh_member_consent: Member consent must be obtained for a member in OH."
+    )
+    assert missing.fields == {
+        "call_notes.oh_member_consent": ["Member consent must be obtained for a member in OH."]
+    }
