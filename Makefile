@@ -36,10 +36,12 @@ run: $(VENV)/.installed
 	@echo "  P2P scheduler running: open http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
 	@echo "  Emails it sends: instance/mail/new/"
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python -m aiosmtpd -n -l $(HOST):$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
+	@$(BIN)/python -m aiosmtpd -n -l $(HOST):$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
+	mail=$$!; \
 	P2P_SMTP_HOST=$(HOST) P2P_SMTP_PORT=$(MAIL_PORT) P2P_BASE_URL=http://$(HOST):$(PORT) \
 	  $(BIN)/flask p2p scheduler & \
+	jobs=$$!; \
+	trap 'trap - INT TERM EXIT; kill $$mail $$jobs 2>/dev/null; wait; exit 0' INT TERM EXIT; \
 	P2P_BASE_URL=http://$(HOST):$(PORT) P2P_BIND=$(HOST):$(PORT) $(BIN)/gunicorn wsgi:app
 
 lint: $(VENV)/.installed

@@ -115,8 +115,17 @@ def scheduler() -> None:
     from p2p import jobs
 
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    signals = (signal.SIGINT, signal.SIGTERM)
+
+    def stopping(*_) -> None:
+        # Once: a signal arriving inside `stop.set()` (a whole process group killed, a
+        # Ctrl-C pressed twice) would run this again within it, without end.
+        for signum in signals:
+            signal.signal(signum, signal.SIG_IGN)
+        stop.set()
+
+    for signum in signals:
+        signal.signal(signum, stopping)
     click.echo("Scheduler started; waiting for the lease (Ctrl-C stops it).")
     jobs.run(current_app._get_current_object(), stop)
 
