@@ -61,6 +61,15 @@ class WaitlistJoinSchema(Schema):
         )
 
 
+class WaitlistEntryIdSchema(Schema):
+    """The path's `{entry_id}` (documentation: another value answers 404)."""
+
+    entry_id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^wait_[A-Za-z0-9_-]{1,35}$", error="Not a waitlist entry id."),
+    )
+
+
 class WaitlistOfferSchema(Schema):
     reviewer_id = Text()
     start = fields.DateTime()
