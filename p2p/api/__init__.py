@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint)
     _document_path_parameters(api)
     _document_performer(api)
+    _document_nullable_objects(api)
     _document_common_errors(api)
     _document_links(api)
     errors.init_app(app)
@@ -108,6 +109,22 @@ def _document_path_parameters(api: Api) -> None:
             if parameter.get("in") == "path" and schema is not None:
                 field = schema().fields[parameter["name"]]
                 parameter["schema"] = converter.field2property(field)
+
+
+def _document_nullable_objects(api: Api) -> None:
+    """apispec writes a nullable nested schema for OpenAPI 3.0 as `anyOf: [any object or
+    null, the schema]`, which lets any object through; it is the schema, or null."""
+    for component in api.spec.components.schemas.values():
+        for prop in (component.get("properties") or {}).values():
+            options = prop.get("anyOf")
+            if (
+                isinstance(options, list)
+                and len(options) == 2
+                and options[0] == {"type": "object", "nullable": True}
+                and "$ref" in options[1]
+            ):
+                del prop["anyOf"]
+                prop.update({"allOf": [options[1]], "nullable": True})
 
 
 def _document_performer(api: Api) -> None:

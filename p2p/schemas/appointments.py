@@ -284,7 +284,8 @@ class BookingSchema(Schema):
     """The body of `POST /api/v1/appointments`."""
 
     case_refs = fields.List(
-        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10),
+        metadata={"uniqueItems": True},
     )
     reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)
@@ -346,7 +347,8 @@ class HoldSchema(Schema):
     """`POST /api/v1/holds`: keep a time for this booking while the form is filled in."""
 
     case_refs = fields.List(
-        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10),
+        metadata={"uniqueItems": True},
     )
     reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)

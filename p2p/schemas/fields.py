@@ -172,13 +172,11 @@ _FORBIDDEN = re.compile(
 )
 # Line breaks, and the tab: only where a field holds free text over several lines.
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
-# The same two rules as JSON Schema patterns (ECMA-262 and Python read them alike).
-MULTILINE_TEXT = (
-    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]*$"
-)
-ONE_LINE_TEXT = (
-    r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]*$"
-)
+# The same two rules as JSON Schema patterns (ECMA-262 and Python read them alike); lone
+# surrogates are left out of them, as no JSON text decodes to one without an escape and
+# `schemas.bodies` refuses those before any field.
+MULTILINE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+ONE_LINE_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:

@@ -1,0 +1,160 @@
+"""`make test-contract`: schemathesis against the real service, bounded.
+
+A fresh SQLite database is migrated and loaded with the demo (policies, cases, 300
+reviewers, a portal and an admin key); `gunicorn wsgi:app` serves it on a free port; then
+`st run` (tests/contract/schemathesis.toml, the formats of tests/contract/hooks.py) sends
+every phase, stateful included, at /api/v1/openapi.json with the admin key. The bookable
+values (cases, a reviewer, its free starts, the members' dates of birth) are read from the
+running service and handed to schemathesis as dictionaries, so that generated bookings,
+holds and availability checks reach the scheduling code rather than a 404.
+
+Exits with schemathesis's code: non-zero on any failure, and on the warnings the config
+fails on (`schema validation mismatch` among them).
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+# Each phase's test cases per operation, and the whole run's time budget (seconds).
+MAX_EXAMPLES = os.environ.get("CONTRACT_MAX_EXAMPLES", "15")
+MAX_TIME = os.environ.get("CONTRACT_MAX_TIME", "150")
+SEED = os.environ.get("CONTRACT_SEED", "")
+# The abuse limits stay on (they are part of what is tested) but far above this run.
+GENEROUS = "100000 per minute"
+RATE_LIMITS = ",".join(
+    f"{kind}={GENEROUS}" for kind in ("availability", "holds", "bookings", "sign_in")
+)
+# Two demo cases of one type and state: every start offered for both is offered for each.
+BOOKABLE = ("DEMO-MEDICAID-OPEN", "DEMO-PARTIAL")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, key: str) -> dict:
+    request = urllib.request.Request(  # noqa: S310 (our own service on loopback)
+        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {key}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return json.load(answer)
+
+
+def seed(environment: dict) -> dict:
+    """Migrate and load the demo; its keys and members' dates of birth."""
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], env=environment, cwd=ROOT, check=True,  # noqa: S603
+                   capture_output=True)
+    demo = subprocess.run([*flask, "p2p", "demo"], env=environment, cwd=ROOT, check=True,  # noqa: S603
+                          capture_output=True, text=True).stdout
+    keys = dict(re.findall(r"API key demo-(\w+) \(\w+\): (\S+)", demo))
+    dobs = dict(re.findall(r"^\s+(DEMO-[A-Z-]+)\s+DOB (\S+)", demo, re.MULTILINE))
+    return {"portal": keys["portal"], "admin": keys["admin"], "dobs": dobs}
+
+
+def bookable(port: int, key: str) -> tuple[str, list[str]]:
+    """A priority-1 reviewer of every bookable case, and its free starts of two weeks."""
+    cases = ",".join(BOOKABLE)
+    starts: list[str] = []
+    reviewer = None
+    for week in (datetime.now(UTC).date() + timedelta(days=7), datetime.now(UTC).date() + timedelta(days=14)):
+        found = get(port, f"/api/v1/slots?case_refs={cases}&time_zone=America/New_York"
+                          f"&week_of={week.isoformat()}", key)
+        for group in found["groups"]:
+            for entry in group["reviewers"]:
+                if entry["required_call_notes"] or (reviewer and entry["reviewer_id"] != reviewer):
+                    continue
+                reviewer = entry["reviewer_id"]
+                starts += [slot["start"] for slot in entry["slots"]]
+    assert reviewer and starts, "the demo offers no slot to book"
+    return reviewer, starts
+
+
+def config(directory: Path, reviewer: str, starts: list[str], dobs: dict) -> Path:
+    """tests/contract/schemathesis.toml with this run's bookable values as dictionaries."""
+    values = {
+        "cases": list(BOOKABLE),
+        "reviewers": [reviewer],
+        "starts": starts,
+        "dobs": sorted(set(dobs.values())),
+    }
+    lines = [(HERE / "schemathesis.toml").read_text(), ""]
+    for name, items in values.items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(items)}", ""]
+    path = directory / "schemathesis.toml"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="p2p-contract-") as folder:
+        directory = Path(folder)
+        port = free_port()
+        environment = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{directory / 'p2p.db'}",
+            "P2P_BASE_URL": f"http://127.0.0.1:{port}",
+            "P2P_RATE_LIMITS": RATE_LIMITS,
+            "PYTHONUNBUFFERED": "1",
+        }
+        environment.pop("REDIS_URL", None)
+        started = time.monotonic()
+        seeded = seed(environment)
+        log = (directory / "gunicorn.log").open("w")
+        server = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "wsgi:app"],
+            env={**environment, "P2P_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    get(port, "/readyz", "")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            reviewer, starts = bookable(port, seeded["portal"])
+            toml = config(directory, reviewer, starts, seeded["dobs"])
+            print(f"contract: seeded in {time.monotonic() - started:.1f} s; booking with "
+                  f"{reviewer}, {len(starts)} free starts", flush=True)
+            command = [
+                str(BIN / "st"), "--config-file", str(toml), "run",
+                f"http://127.0.0.1:{port}/api/v1/openapi.json",
+                "--header", f"Authorization: Bearer {seeded['admin']}",
+                "--max-examples", MAX_EXAMPLES, "--max-time", MAX_TIME,
+                "--workers", "2",
+                *(["--seed", SEED] if SEED else []),
+            ]
+            result = subprocess.run(  # noqa: S603
+                command, cwd=directory, check=False,
+                env={**environment, "SCHEMATHESIS_HOOKS": "tests.contract.hooks",
+                     "PYTHONPATH": str(ROOT)},
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+        server_errors = [line for line in (directory / "gunicorn.log").read_text().splitlines()
+                         if "Traceback" in line or "unhandled error" in line]
+        for line in server_errors[:20]:
+            print("server:", line)
+        print(f"contract: {time.monotonic() - started:.0f} s in all", flush=True)
+        return result.returncode or (1 if server_errors else 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
