@@ -3,6 +3,7 @@
 #   make test   lint and the whole test suite (PostgreSQL when DATABASE_URL says so)
 #   make test-processes   the service's real processes killed, raced and scaled out
 #               (PostgreSQL and Redis: DATABASE_URL and REDIS_URL, local servers by default)
+#   make test-contract    schemathesis against the running service (a few minutes)
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +16,7 @@ export FLASK_APP := wsgi
 PROCESS_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PROCESS_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-processes lint bench clean assets
+.PHONY: run test test-processes test-contract lint bench clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ test: lint $(NODE_PACKAGES)
 test-processes: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(PROCESS_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-$(PROCESS_REDIS_URL)} $(BIN)/pytest -q tests/processes
+
+# schemathesis against a gunicorn on a fresh, migrated SQLite database holding the demo's
+# data, every phase (stateful included), bounded: tests/contract/run.py.
+test-contract: $(VENV)/.installed
+	$(BIN)/python tests/contract/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

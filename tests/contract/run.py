@@ -71,7 +71,8 @@ def bookable(port: int, key: str) -> tuple[str, list[str]]:
     cases = ",".join(BOOKABLE)
     starts: list[str] = []
     reviewer = None
-    for week in (datetime.now(UTC).date() + timedelta(days=7), datetime.now(UTC).date() + timedelta(days=14)):
+    today = datetime.now(UTC).date()
+    for week in (today + timedelta(days=7), today + timedelta(days=14)):
         found = get(port, f"/api/v1/slots?case_refs={cases}&time_zone=America/New_York"
                           f"&week_of={week.isoformat()}", key)
         for group in found["groups"]:
@@ -88,6 +89,7 @@ def config(directory: Path, reviewer: str, starts: list[str], dobs: dict) -> Pat
     """tests/contract/schemathesis.toml with this run's bookable values as dictionaries."""
     values = {
         "cases": list(BOOKABLE),
+        "case_lists": [[case] for case in BOOKABLE] + [list(BOOKABLE)],
         "reviewers": [reviewer],
         "starts": starts,
         "dobs": sorted(set(dobs.values())),
