@@ -89,7 +89,6 @@ def config(directory: Path, reviewer: str, starts: list[str], dobs: dict) -> Pat
     """tests/contract/schemathesis.toml with this run's bookable values as dictionaries."""
     values = {
         "cases": list(BOOKABLE),
-        "case_lists": [[case] for case in BOOKABLE] + [list(BOOKABLE)],
         "reviewers": [reviewer],
         "starts": starts,
         "dobs": sorted(set(dobs.values())),
