@@ -14,6 +14,7 @@ fails on (`schema validation mismatch` among them).
 
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -24,6 +25,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from p2p.demo.reviewers import demo_reviewers
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -31,6 +34,11 @@ BIN = Path(sys.executable).parent
 MAX_EXAMPLES = os.environ.get("CONTRACT_MAX_EXAMPLES", "15")
 MAX_TIME = os.environ.get("CONTRACT_MAX_TIME", "150")
 SEED = os.environ.get("CONTRACT_SEED", "")
+# The coverage phase is left out by default: it enumerates every boundary of every schema
+# (each of the 600 time zones among them), is not bounded by --max-time, and took over five
+# minutes here on its own. `CONTRACT_PHASES=examples,coverage,fuzzing,stateful` runs it.
+PHASES = os.environ.get("CONTRACT_PHASES", "examples,fuzzing,stateful")
+REPORTS = Path(os.environ.get("CONTRACT_REPORTS", "/tmp/p2p-contract-report"))
 # The abuse limits stay on (they are part of what is tested) but far above this run.
 GENEROUS = "100000 per minute"
 RATE_LIMITS = ",".join(
@@ -66,35 +74,45 @@ def seed(environment: dict) -> dict:
     return {"portal": keys["portal"], "admin": keys["admin"], "dobs": dobs}
 
 
-def bookable(port: int, key: str) -> tuple[str, list[str]]:
-    """A priority-1 reviewer of every bookable case, and its free starts of two weeks."""
+def bookable(port: int, key: str) -> list[tuple[str, str]]:
+    """(reviewer, free start) of the reviewers offered for every bookable case (those that
+    need no call-note acknowledgement), four weeks."""
     cases = ",".join(BOOKABLE)
-    starts: list[str] = []
-    reviewer = None
+    pairs: list[tuple[str, str]] = []
     today = datetime.now(UTC).date()
-    for week in (today + timedelta(days=7), today + timedelta(days=14)):
+    for days in (7, 14, 21, 28):
+        week = today + timedelta(days=days)
         found = get(port, f"/api/v1/slots?case_refs={cases}&time_zone=America/New_York"
                           f"&week_of={week.isoformat()}", key)
         for group in found["groups"]:
             for entry in group["reviewers"]:
-                if entry["required_call_notes"] or (reviewer and entry["reviewer_id"] != reviewer):
-                    continue
-                reviewer = entry["reviewer_id"]
-                starts += [slot["start"] for slot in entry["slots"]]
-    assert reviewer and starts, "the demo offers no slot to book"
-    return reviewer, starts
+                if not entry["required_call_notes"]:
+                    pairs += [(entry["reviewer_id"], slot["start"]) for slot in entry["slots"]]
+    assert pairs, "the demo offers no slot to book"
+    # Spread over the reviewers, so that consecutive bookings rarely meet on one calendar.
+    random.Random(0).shuffle(pairs)
+    return pairs
 
 
-def config(directory: Path, reviewer: str, starts: list[str], dobs: dict) -> Path:
-    """tests/contract/schemathesis.toml with this run's bookable values as dictionaries."""
-    values = {
+def values(directory: Path, pairs: list[tuple[str, str]]) -> Path:
+    """The stored state tests/contract/hooks.py writes into generated requests."""
+    booked = {reviewer for reviewer, _ in pairs}
+    other = next(rid for rid, _ in demo_reviewers() if rid not in booked)
+    path = directory / "values.json"
+    path.write_text(json.dumps({
         "cases": list(BOOKABLE),
-        "reviewers": [reviewer],
-        "starts": starts,
-        "dobs": sorted(set(dobs.values())),
-    }
+        "pairs": pairs,
+        "other_reviewer": other,
+        "before": (datetime.now(UTC) + timedelta(days=30)).isoformat(timespec="seconds"),
+    }))
+    return path
+
+
+def config(directory: Path, dobs: dict) -> Path:
+    """tests/contract/schemathesis.toml with this run's cases and members' dates of birth
+    as dictionaries."""
     lines = [(HERE / "schemathesis.toml").read_text(), ""]
-    for name, items in values.items():
+    for name, items in {"cases": list(BOOKABLE), "dobs": sorted(set(dobs.values()))}.items():
         lines += [f"[dictionaries.{name}]", f"values = {json.dumps(items)}", ""]
     path = directory / "schemathesis.toml"
     path.write_text("\n".join(lines))
@@ -128,21 +146,26 @@ def main() -> int:
                     break
                 except OSError:
                     time.sleep(0.1)
-            reviewer, starts = bookable(port, seeded["portal"])
-            toml = config(directory, reviewer, starts, seeded["dobs"])
-            print(f"contract: seeded in {time.monotonic() - started:.1f} s; booking with "
-                  f"{reviewer}, {len(starts)} free starts", flush=True)
+            pairs = bookable(port, seeded["portal"])
+            toml = config(directory, seeded["dobs"])
+            held = values(directory, pairs)
+            print(f"contract: seeded in {time.monotonic() - started:.1f} s; "
+                  f"{len(pairs)} free starts of {len({r for r, _ in pairs})} reviewers",
+                  flush=True)
             command = [
                 str(BIN / "st"), "--config-file", str(toml), "run",
                 f"http://127.0.0.1:{port}/api/v1/openapi.json",
                 "--header", f"Authorization: Bearer {seeded['admin']}",
                 "--max-examples", MAX_EXAMPLES, "--max-time", MAX_TIME,
                 "--workers", "2",
+                "--report", "json,junit", "--report-dir", str(REPORTS),
                 *(["--seed", SEED] if SEED else []),
+                *(["--phases", PHASES] if PHASES else []),
             ]
             result = subprocess.run(  # noqa: S603
                 command, cwd=directory, check=False,
                 env={**environment, "SCHEMATHESIS_HOOKS": "tests.contract.hooks",
+                     "P2P_CONTRACT_VALUES": str(held),
                      "PYTHONPATH": str(ROOT)},
             )
         finally:
