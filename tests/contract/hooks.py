@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
 from p2p.schemas.fields import npi_check_digit_ok
+from p2p.vocabulary import DECIDED_STATUSES
 
 
 def _with_check_digit(first_nine: str) -> str:
@@ -49,6 +50,7 @@ _lock = threading.Lock()
 _seen: dict[str, int] = {}
 _pairs = itertools.cycle(VALUES["pairs"]) if VALUES else None
 _keys = itertools.count()
+_policies = itertools.cycle(VALUES["policies"]) if VALUES else None
 
 
 def _take_turn(label: str) -> bool:
@@ -118,6 +120,33 @@ def _waitlist(body: dict) -> dict:
     return body
 
 
+def _slots(query: dict) -> dict:
+    """The seeded cases, and a week within the two years of today a search may look at."""
+    query = {**query, "case_refs": list(VALUES["cases"])}
+    week = query.get("week_of")
+    try:
+        away = abs((datetime.fromisoformat(week).date() - datetime.now(UTC).date()).days)
+    except (TypeError, ValueError):
+        away = None
+    if week is not None and (away is None or away > 700):
+        query["week_of"] = VALUES["week_of"]
+    return query
+
+
+def _case(body: dict) -> dict:
+    """A plan and line of business with a policy loaded (a case needs its policy first), and
+    the date its status needs (a rule across fields: a pended case its information due
+    date, a decided one its determination time)."""
+    with _lock:
+        plan, line = next(_policies)
+    body = {**body, "health_plan": plan, "line_of_business": line}
+    if body.get("status") == "pended" and body.get("info_due_at") is None:
+        body["info_due_at"] = VALUES["before"]
+    if body.get("status") in DECIDED_STATUSES and body.get("determination_at") is None:
+        body["determination_at"] = VALUES["determined"]
+    return body
+
+
 @schemathesis.hook
 def map_case(context, case):
     if VALUES is None or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
@@ -148,7 +177,8 @@ EDITS = {
     ("POST", "/api/v1/holds"): ("body", lambda body: _booking(body, booking=False)),
     ("POST", "/api/v1/appointments/{appointment_id}/reschedule"): ("body", _reschedule),
     ("POST", "/api/v1/waitlist"): ("body", _waitlist),
-    ("GET", "/api/v1/slots"): ("query", lambda query: {**query, "case_refs": list(VALUES["cases"])}),
+    ("GET", "/api/v1/slots"): ("query", _slots),
+    ("PUT", "/api/v1/cases/{case_ref}"): ("body", _case),
     # Not the reviewers whose free times are booked: time off would take them away.
     ("POST", "/api/v1/reviewers/{reviewer_id}/time-off"): (
         "path", lambda path: {**path, "reviewer_id": VALUES["other_reviewer"]}
