@@ -39,7 +39,8 @@ schemathesis.openapi.format(
 # Stored state ------------------------------------------------------------------------------
 #
 # Only positive cases are touched (a negative case must keep the violation it was made
-# with), and only two of every three of them per operation: the third keeps the generated
+# with), and only two of every three of them per operation and phase (the first of each
+# phase among them, as schemathesis judges each phase on its own): the third keeps the generated
 # values, so unknown cases, reviewers and times not offered are still sent and must be
 # refused with a 422 naming the field. The values written are schema-valid, so a positive
 # case stays positive (schemathesis revalidates an edited case).
@@ -152,7 +153,7 @@ def map_case(context, case):
     if VALUES is None or case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return case
     where = (case.method.upper(), case.operation.path)
-    if where not in EDITS or not _take_turn(f"{where}"):
+    if where not in EDITS or not _take_turn(f"{case.meta.phase.name} {where}"):
         return case
     part, edit = EDITS[where]
     if "Idempotency-Key" in case.headers:
