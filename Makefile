@@ -3,6 +3,7 @@
 #   make test   lint and the whole test suite (PostgreSQL when DATABASE_URL says so)
 #   make test-processes   the service's real processes killed, raced and scaled out
 #               (PostgreSQL and Redis: DATABASE_URL and REDIS_URL, local servers by default)
+#   make test-contract    schemathesis against the running service (a few minutes)
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +16,7 @@ export FLASK_APP := wsgi
 PROCESS_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PROCESS_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-processes lint bench clean assets mutation
+.PHONY: run test test-processes test-contract lint bench clean assets mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,11 @@ test-processes: $(VENV)/.installed
 mutation: $(VENV)/.installed
 	P2P_MUTATION=1 $(BIN)/mutmut run --max-children $${MUTATION_CHILDREN:-2}
 	$(BIN)/mutmut results
+
+# schemathesis against a gunicorn on a fresh, migrated SQLite database holding the demo's
+# data, every phase (stateful included), bounded: tests/contract/run.py.
+test-contract: $(VENV)/.installed
+	$(BIN)/python tests/contract/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis mutants

@@ -1,7 +1,5 @@
 """Appointments and holds (portal): book, reschedule, cancel, read, history, calendar file."""
 
-import re
-
 from flask import Response, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -13,6 +11,7 @@ from p2p.context import scheduling, sign_in_url
 from p2p.errors import NotFound
 from p2p.limits import limited
 from p2p.schemas.appointments import (
+    AppointmentIdSchema,
     AppointmentListSchema,
     AppointmentQuerySchema,
     AppointmentSchema,
@@ -40,7 +39,6 @@ blp = api_blueprint(
     "/api/v1/appointments",
     "Book, reschedule and cancel P2P appointments; their history and calendar file.",
 )
-APPOINTMENT_ID = re.compile(r"^[0-9a-f]{32}$")
 holds_blp = api_blueprint(
     "holds", "/api/v1/holds", "Keep a time while the booking form is filled in."
 )
@@ -62,7 +60,7 @@ class IdempotencyHeaderSchema(Schema):
 
 def _known(appointment_id: str) -> str:
     """An id the service could have made (32 hex digits), or 404 as for any unknown one."""
-    if not APPOINTMENT_ID.match(appointment_id):
+    if AppointmentIdSchema().validate({"appointment_id": appointment_id}):
         raise NotFound(f"No appointment {appointment_id[:40]!r}.")
     return appointment_id
 

@@ -8,7 +8,7 @@ from p2p.api.common import api_blueprint
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound
-from p2p.schemas.waitlist import WaitlistEntrySchema, WaitlistJoinSchema
+from p2p.schemas.waitlist import WaitlistEntryIdSchema, WaitlistEntrySchema, WaitlistJoinSchema
 from p2p.services.appointments import waitlist
 
 blp = api_blueprint(
@@ -19,7 +19,7 @@ blp = api_blueprint(
 
 
 def _known(entry_id: str) -> str:
-    if not (entry_id.startswith("wait_") and len(entry_id) <= 40):
+    if WaitlistEntryIdSchema().validate({"entry_id": entry_id}):
         raise NotFound(f"No waitlist entry {entry_id[:40]!r}.")
     return entry_id
 

@@ -213,6 +213,30 @@ class PerformerSchema(Schema):
         return Performer(**data)
 
 
+# The OpenAPI description of `performer`: one of the two shapes `_fields_for_kind` accepts
+# (`p2p.api` documents `Performer` as their oneOf). Documentation only: requests are read
+# by PerformerSchema.
+class RequestingProviderPerformerSchema(PerformerSchema):
+    """The requesting provider performs the P2P: `name` and `credential` are required."""
+
+    kind = Text(required=True, validate=validate.OneOf([REQUESTING_PROVIDER]))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    credential = Text(required=True, validate=validate.Length(min=1, max=50))
+
+
+class OtherPerformerSchema(PerformerSchema):
+    """A contact person or someone else performs the P2P: `first_name`, `last_name` and
+    `location` are required."""
+
+    kind = Text(
+        required=True,
+        validate=validate.OneOf([kind for kind in PERFORMER_KINDS if kind != REQUESTING_PROVIDER]),
+    )
+    first_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    last_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    location = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
 class CallNotesSchema(Schema):
     alt_rec_declined = Flag(load_default=False)
     procedure_performed_on = Day(load_default=None, allow_none=True)
@@ -260,7 +284,8 @@ class BookingSchema(Schema):
     """The body of `POST /api/v1/appointments`."""
 
     case_refs = fields.List(
-        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10),
+        metadata={"uniqueItems": True},
     )
     reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)
@@ -302,6 +327,14 @@ class RescheduleSchema(Schema):
         return RescheduleRequest(**{**data, "call_notes": data["call_notes"] or {}})
 
 
+class AppointmentIdSchema(Schema):
+    """The path's `{appointment_id}` (documentation: another value answers 404)."""
+
+    appointment_id = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$", error="Not an appointment id.")
+    )
+
+
 class CancelSchema(Schema):
     reason = Text(required=True, multiline=True, validate=validate.Length(min=1, max=500))
 
@@ -314,7 +347,8 @@ class HoldSchema(Schema):
     """`POST /api/v1/holds`: keep a time for this booking while the form is filled in."""
 
     case_refs = fields.List(
-        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=10),
+        metadata={"uniqueItems": True},
     )
     reviewer_id = Text(required=True, validate=REVIEWER_ID)
     start = Instant(required=True)

@@ -2,7 +2,15 @@
 
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from p2p.schemas.fields import Day, Flag, Instant, Npi, Text, UsState, slug, text
 from p2p.vocabulary import CASE_STATUSES, DECIDED_STATUSES, LINES_OF_BUSINESS, OUTCOMES
@@ -104,15 +112,18 @@ class AvailabilityQuerySchema(Schema):
         load_default=None,
         metadata={"description": "Evaluate at this instant instead of now."},
     )
-    dob = fields.Raw(
-        metadata={"description": "Refused: the date of birth travels in the X-Member-DOB header."},
-    )
 
-    @validates("dob")
-    def _never_in_the_url(self, value, **_):
-        raise ValidationError(
-            "The date of birth is never accepted in the URL; send it in the X-Member-DOB header."
-        )
+    @pre_load
+    def _dob_never_in_the_url(self, data, **_):
+        # Refused, and not a documented parameter: the date of birth travels in the
+        # X-Member-DOB header (API.md), so no URL, proxy or access log holds it.
+        if "dob" in data:
+            raise ValidationError(
+                "The date of birth is never accepted in the URL; send it in the X-Member-DOB "
+                "header.",
+                field_name="dob",
+            )
+        return data
 
 
 class MemberDobHeaderSchema(Schema):
@@ -122,5 +133,5 @@ class MemberDobHeaderSchema(Schema):
     dob = Day(
         required=True,
         data_key="X-Member-DOB",
-        metadata={"description": "The member's date of birth, YYYY-MM-DD."},
+        metadata={"description": "The member's date of birth."},
     )

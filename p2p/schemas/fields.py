@@ -37,6 +37,15 @@ def npi_check_digit_ok(npi: str) -> bool:
 
 # Times and dates outside these years are typos (and would overflow date arithmetic).
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+# The same bound, as the OpenAPI description says it (a pattern on the leading year).
+_YEARS = "(19[0-9]{2}|2[01][0-9]{2}|2200)"
+# YYYY-MM-DD exactly (API.md, Conventions), in ASCII digits: Python's date parser would
+# also take 20261120 or 2026-W47-5.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+# What the OpenAPI description says of each field below comes from the field itself
+# (`openapi_properties`, read by `p2p.api`'s spec converter), so that the description
+# carries exactly the constraints the field enforces, once, for every schema using it.
 
 
 class Instant(fields.AwareDateTime):
@@ -52,6 +61,16 @@ class Instant(fields.AwareDateTime):
         kwargs.setdefault("metadata", {}).setdefault("example", "2026-11-20T15:04:00-05:00")
         super().__init__(format="iso", **kwargs)
 
+    def openapi_properties(self, documented: dict) -> dict:
+        return {
+            "maxLength": 64,
+            "pattern": rf"^{_YEARS}-.*([Zz]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$",
+            "description": _sentence(
+                documented,
+                f"ISO 8601 with a UTC offset, years {EARLIEST_YEAR} to {LATEST_YEAR}.",
+            ),
+        }
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and len(value) > 64:
             raise self.make_error("invalid")
@@ -66,7 +85,17 @@ class Day(fields.Date):
 
     default_error_messages = {"invalid": "Not a valid date: use YYYY-MM-DD."}
 
+    def openapi_properties(self, documented: dict) -> dict:
+        return {
+            "pattern": rf"^{_YEARS}-[0-9]{{2}}-[0-9]{{2}}$",
+            "description": _sentence(
+                documented, f"YYYY-MM-DD, years {EARLIEST_YEAR} to {LATEST_YEAR}."
+            ),
+        }
+
     def _deserialize(self, value, attr, data, **kwargs):
+        if not (isinstance(value, str) and _DATE.match(value)):
+            raise self.make_error("invalid")
         day = super()._deserialize(value, attr, data, **kwargs)
         if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
             raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
@@ -80,6 +109,13 @@ class TimeZone(fields.String):
         kwargs.setdefault("metadata", {}).setdefault("example", "America/New_York")
         super().__init__(validate=validate.Length(max=64), **kwargs)
 
+    def openapi_properties(self, documented: dict) -> dict:
+        # The ~600 names once, as a component (`p2p.api` registers it), not in every field.
+        return {
+            "allOf": [{"$ref": "#/components/schemas/TimeZoneName"}],
+            "description": _sentence(documented, "An IANA time zone name."),
+        }
+
     def _deserialize(self, value, attr, data, **kwargs):
         name = super()._deserialize(value, attr, data, **kwargs)
         if name not in pytz.all_timezones_set:
@@ -92,6 +128,9 @@ class UsState(fields.String):
         kwargs.setdefault("metadata", {}).setdefault("example", "TX")
         super().__init__(**kwargs)
 
+    def openapi_properties(self, documented: dict) -> dict:
+        return {"enum": sorted(US_STATES)}
+
     def _deserialize(self, value, attr, data, **kwargs):
         state = super()._deserialize(value, attr, data, **kwargs)
         if state not in US_STATES:
@@ -103,6 +142,17 @@ class Npi(fields.String):
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault("example", "1234567893")
         super().__init__(**kwargs)
+
+    def openapi_properties(self, documented: dict) -> dict:
+        return {
+            "pattern": _NPI.pattern,
+            "format": "npi",
+            "description": _sentence(
+                documented,
+                "10 ASCII digits; the last is the Luhn check digit over 80840 and the first "
+                "nine (CMS).",
+            ),
+        }
 
     def _deserialize(self, value, attr, data, **kwargs):
         npi = super()._deserialize(value, attr, data, **kwargs)
@@ -122,6 +172,11 @@ _FORBIDDEN = re.compile(
 )
 # Line breaks, and the tab: only where a field holds free text over several lines.
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+# The same two rules as JSON Schema patterns (ECMA-262 and Python read them alike); lone
+# surrogates are left out of them, as no JSON text decodes to one without an escape and
+# `schemas.bodies` refuses those before any field.
+MULTILINE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+ONE_LINE_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
@@ -141,6 +196,11 @@ class Text(fields.String):
     def __init__(self, *, multiline: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.multiline = multiline
+
+    def openapi_properties(self, documented: dict) -> dict:
+        if "pattern" in documented or "enum" in documented:
+            return {}  # a stricter pattern or a list of values says it already
+        return {"pattern": MULTILINE_TEXT if self.multiline else ONE_LINE_TEXT}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -163,6 +223,9 @@ class Flag(fields.Boolean):
 
 class EmailAddress(fields.Email):
     """An email address, also held to `Text`'s characters."""
+
+    def openapi_properties(self, documented: dict) -> dict:
+        return {"pattern": ONE_LINE_TEXT}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -213,3 +276,8 @@ class RepeatableList(DelimitedList):
                 raise self.make_error("invalid")
             value = self.delimiter.join(part for part in value if part)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _sentence(documented: dict, rule: str) -> str:
+    """A field's own description, then the rule it is held to."""
+    return " ".join(part for part in (documented.get("description"), rule) if part)

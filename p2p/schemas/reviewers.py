@@ -26,6 +26,17 @@ class WeeklyHours(fields.Dict):
             **kwargs,
         )
 
+    def openapi_properties(self, documented: dict) -> dict:
+        # Order and overlaps are the engine's to say (422 naming the day and pair).
+        clock = {"type": "string", "pattern": r"^(([01][0-9]|2[0-3]):(00|15|30|45)|24:00)$"}
+        pair = {"type": "array", "items": clock, "minItems": 2, "maxItems": 2}
+        return {
+            "properties": {day: {"type": "array", "items": pair} for day in slots.DAY_NAMES},
+            "additionalProperties": False,
+            "description": "Wall-clock [start, end] pairs on the quarter hour, per day of "
+            "the week, in the reviewer's zone; days left out are not worked.",
+        }
+
     def _deserialize(self, value, attr, data, **kwargs):
         document = super()._deserialize(value, attr, data, **kwargs)
         try:

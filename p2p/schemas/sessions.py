@@ -16,7 +16,8 @@ class ProviderSessionSchema(Schema):
     name = text(200, metadata={"example": "Dr. Jane Doe"})
     email = EmailAddress(required=True, validate=validate.Length(max=254))
     case_refs = fields.List(
-        Text(validate=CASE_REF), load_default=list, validate=validate.Length(max=10)
+        Text(validate=CASE_REF), load_default=list, validate=validate.Length(max=10),
+        metadata={"uniqueItems": True},
     )
 
     @validates("case_refs")

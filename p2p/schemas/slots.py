@@ -16,7 +16,8 @@ class SlotQuerySchema(Schema):
         validate=validate.Length(min=1, max=MAX_CASES),
         metadata={
             "description": "Case references, comma-separated (A1,A2) or repeated "
-            "(case_refs=A1&case_refs=A2)."
+            "(case_refs=A1&case_refs=A2).",
+            "uniqueItems": True,
         },
     )
     time_zone = TimeZone(required=True, metadata={"description": "The provider's zone."})

@@ -13,6 +13,20 @@ from p2p.vocabulary import WAITLIST_STATUSES
 class Days(fields.Field):
     """Days of the week as API.md writes them ("mon,tue") or as a JSON list."""
 
+    def openapi_properties(self, documented: dict) -> dict:
+        day = "(" + "|".join(slots.DAY_NAMES) + ")"
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": rf"^ *{day} *(, *{day} *){{0,6}}$"},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(slots.DAY_NAMES)},
+                    "minItems": 1,
+                    "maxItems": 7,
+                },
+            ]
+        }
+
     def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
         names = value.split(",") if isinstance(value, str) else value
         if not isinstance(names, list) or not 1 <= len(names) <= 7:
@@ -26,7 +40,8 @@ class Days(fields.Field):
 
 class WaitlistJoinSchema(Schema):
     case_refs = fields.List(
-        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=MAX_CASES)
+        Text(validate=CASE_REF), required=True, validate=validate.Length(min=1, max=MAX_CASES),
+        metadata={"uniqueItems": True},
     )
     npi = Npi(required=True)
     email = EmailAddress(required=True, validate=validate.Length(max=254))
@@ -59,6 +74,15 @@ class WaitlistJoinSchema(Schema):
             tuple(sorted({slots.DAY_NAMES.index(day) for day in data["days"]})),
             tuple(sorted(set(data["hours"]))), data["before"],
         )
+
+
+class WaitlistEntryIdSchema(Schema):
+    """The path's `{entry_id}` (documentation: another value answers 404)."""
+
+    entry_id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^wait_[A-Za-z0-9_-]{1,35}$", error="Not a waitlist entry id."),
+    )
 
 
 class WaitlistOfferSchema(Schema):
