@@ -82,8 +82,9 @@ def import_reviewers(file: Path) -> None:
     """Load or update reviewers from a CSV file, all or nothing.
 
     Columns: reviewer_id, name, credentials, specialties, case_types, licensed_states,
-    time_zone, mon .. sun, active. Lists are separated by ";" and each day's hours are
-    written "08:00-12:00;13:00-17:00" (wall clock in the reviewer's zone).
+    time_zone, mon .. sun, active, and email (optional: where their invitations and
+    reminders go). Lists are separated by ";" and each day's hours are written
+    "08:00-12:00;13:00-17:00" (wall clock in the reviewer's zone).
     """
     try:
         text = file.read_text(encoding="utf-8-sig")
