@@ -158,8 +158,13 @@ def test_no_member_name_or_date_of_birth_leaves_the_service(served):
     styles = re.search(r'href="(/static/styles\.[0-9a-f]+\.css)"', page).group(1)
     css = call(port, "GET", styles)[1]
 
-    logs = out.read_text() + err.read_text()
-    static = [json.loads(line) for line in logs.splitlines() if styles in line]
+    # gunicorn writes a request's line once the response is sent: wait for the last one.
+    for _ in range(50):
+        logs = out.read_text() + err.read_text()
+        static = [json.loads(line) for line in logs.splitlines() if styles in line]
+        if static:
+            break
+        time.sleep(0.1)
     assert [(line["route"], line["bytes"]) for line in static] == [("/static/<file>", len(css))]
     assert '"status": 422' in logs and '"path": "/api/v1/cases/PHI-1/p2p-availability"' in logs
     assert '"path": "[no route]"' in logs  # the hostile path, not its text
