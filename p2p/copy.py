@@ -183,6 +183,11 @@ ASK = {
 }
 
 
+def acknowledge_consultative_only(case_refs: str) -> str:
+    """What the Confirmation step asks when the consultative-only box is left unticked."""
+    return f"Confirm that you understand this P2P will be consultative only for {case_refs}."
+
+
 def field_message(path: str, message: str) -> str:
     """A refusal as the pages show it beside the field."""
     if message not in MISSING:

@@ -19,7 +19,12 @@ from p2p.appointments.requests import WaitlistRequest
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound, P2PError, RateLimited, SlotUnavailable
-from p2p.schemas.appointments import BookingSchema, CancelSchema, RescheduleSchema
+from p2p.schemas.appointments import (
+    BookingSchema,
+    CancelSchema,
+    PerformerSchema,
+    RescheduleSchema,
+)
 from p2p.schemas.fields import Day, TimeZone
 from p2p.services import cases, lookups, search, sign_in
 from p2p.services.appointments import booking, changes, holds, queries, records, waitlist
@@ -435,11 +440,18 @@ def _book(provider, held, data: MultiDict):
     document = forms.nested(data, booleans=BOOKING_CHECKBOXES, lists=("case_refs",))
     for name in ("days", "hours", "week", "hold", "moving"):
         document.pop(name, None)
+    errors: dict[str, list[str]] = {}
     try:
         request_ = BookingSchema().load(document)
     except Exception as error:  # ValidationError
-        form = forms.Form(dict(request.form.items()), _flat(error))
-        return confirm.__wrapped__(provider, form, 422)
+        errors = _flat(error)
+    performer = document.get("performer") if isinstance(document.get("performer"), dict) else {}
+    if performer.get("kind") in copy.PERFORMERS:  # its fields, even when others are wrong
+        for name, messages in PerformerSchema.missing_for_kind(performer).items():
+            errors.setdefault(f"performer.{name}", messages)
+    errors = _every_problem(provider, held, data, errors)
+    if errors:
+        return confirm.__wrapped__(provider, forms.Form(dict(request.form.items()), errors), 422)
     try:
         appointment, _ = booking.book(request_, provider.caller, now(), scheduling())
     except SlotUnavailable:
@@ -462,6 +474,8 @@ def _reschedule(provider, moving, held, data: MultiDict):
         "acknowledge_consultative_only": "acknowledge_consultative_only" in data,
         "call_notes": {note: value for note, value in notes.items() if value},
     }
+    if errors := _every_problem(provider, held, data, {}):
+        return confirm.__wrapped__(provider, forms.Form(dict(request.form.items()), errors), 422)
     try:
         request_ = RescheduleSchema().load(document)
         changes.reschedule(moving.id, request_, provider.caller, now(), scheduling())
@@ -474,6 +488,31 @@ def _reschedule(provider, moving, held, data: MultiDict):
             provider, forms.Form(dict(request.form.items()), _flat(error)), 422
         )
     return see_other("provider.appointment", appointment_id=moving.id, moved="1")
+
+
+def _every_problem(provider, held, data: MultiDict, errors: dict) -> dict[str, list[str]]:
+    """The form's errors with every acknowledgement the held time still lacks (the
+    deadline's, the state rules' call notes): the page reports them all at once, in the
+    page's order, where the API answers the first it meets."""
+    missing = holds.unacknowledged(
+        held.id, provider.caller, now(), scheduling(),
+        "acknowledge_consultative_only" in data,
+        {note for note in copy.CALL_NOTES if f"call_notes.{note}" in data},
+    )
+    if "acknowledge_consultative_only" in missing:
+        refs = ", ".join(held.consultative_only_case_refs)
+        missing["acknowledge_consultative_only"] = [copy.acknowledge_consultative_only(refs)]
+    for path, messages in missing.items():
+        errors.setdefault(path, messages)
+    return dict(sorted(errors.items(), key=lambda item: _page_order(item[0])))
+
+
+PAGE_ORDER = ("acknowledge_consultative_only", *copy.FIELDS,
+              *(f"call_notes.{note}" for note in copy.CALL_NOTES))
+
+
+def _page_order(path: str) -> int:
+    return PAGE_ORDER.index(path) if path in PAGE_ORDER else len(PAGE_ORDER)
 
 
 def _flat(error) -> dict:

@@ -1,0 +1,92 @@
+"""What a new user met clicking through the pages (issue 15, first use): every error of the
+Confirmation step in one pass, the outcome form's wording, a passed call's tag, a cancelled
+appointment's heading, a typed but not added case, the length of My P2P Requests, the
+favicon, and the staff report's width.
+
+"Now" is Tue 24 Nov 2026 10:00 EST (tests/pages/test_provider_pages.py's world)."""
+
+import re
+
+from tests.pages.test_provider_pages import CONTACT, booked_count, confirm, hold, text, times
+
+# The Confirmation form as a browser sends it untouched: every text field, empty, but the
+# two the page fills in from the sign-in.
+EMPTY_FORM = {
+    **{path: "" for path in CONTACT},
+    "contact.alt_phone": "", "contact.alt_phone_ext": "", "contact.instructions": "",
+    "performer.first_name": "", "performer.last_name": "", "performer.location": "",
+    "call_notes.procedure_performed_on": "",
+    "requesting_provider.name": "Dr. Jane Doe",
+    "requesting_provider.email": "jd@clinic.example.org",
+    "performer.name": "Dr. Jane Doe",
+}
+del EMPTY_FORM["performer.kind"]
+
+
+def _summary(response) -> list[tuple[str, str]]:
+    """(link target, text) of each entry of the error summary."""
+    box = text(response).split('id="error-summary-heading"', 1)[1].split("</ul>", 1)[0]
+    return [
+        (target, re.sub(r"<[^>]+>", "", message).strip())
+        for target, message in re.findall(r'<li><a href="([^"]+)">(.*?)</a></li>', box, re.S)
+    ]
+
+
+def _consultative_hold(client, booking_world=None):
+    page = client.get("/p2p/schedule?week=2026-11-30")
+    start = next(s for s, name in times(page) if "consultative only" in name)
+    return hold(client, page, start, week="2026-11-30").headers["Location"]
+
+
+def test_confirmation_reports_every_problem_in_one_pass(app, client, signed_in, booking_world):
+    put_reviewer, _ = booking_world
+    put_reviewer("ny", licensed_states=["PA"])  # A1's member is in Texas: a call note needed
+    signed_in()
+    location = _consultative_hold(client)
+
+    _, untouched = confirm(client, location, **EMPTY_FORM)
+    assert untouched.status_code == 422
+    targets = [target for target, _ in _summary(untouched)]
+    assert targets[0] == "#acknowledge-consultative-only"  # the first thing on the page
+    assert {"#contact-name", "#contact-location", "#contact-phone", "#performer-kind"} <= set(
+        targets
+    )
+    assert targets[-1] == "#call-notes-tx-license-waived"
+    assert booked_count(app) == 0
+
+    # The performer chosen, the rest still empty: its own fields come in the same pass.
+    chosen = {**EMPTY_FORM, "performer.kind": "requesting_provider"}
+    _, refused = confirm(client, location, **chosen)
+    shown = text(refused)
+    assert "<title>Error: Confirmation" in shown
+    summary = dict(_summary(refused))
+    assert summary["#performer-credential"] == "Credential: Required for this performer."
+    assert "#contact-phone" in summary and "#call-notes-tx-license-waived" in summary
+    ask = "Confirm that you understand this P2P will be consultative only for A1."
+    assert summary["#acknowledge-consultative-only"] == ask
+    beside = '<span class="usa-sr-only">Error:</span> ' + ask
+    assert f'id="acknowledge-consultative-only-error">{beside}' in shown
+    assert 'id="performer-credential-error"' in shown
+
+    # Everything filled in but the two acknowledgements: both at once.
+    _, refused = confirm(client, location, **CONTACT)
+    assert [target for target, _ in _summary(refused)] == [
+        "#acknowledge-consultative-only", "#call-notes-tx-license-waived",
+    ]
+    _, booked = confirm(
+        client, location, **CONTACT, acknowledge_consultative_only="yes",
+        **{"call_notes.tx_license_waived": "yes"},
+    )
+    assert booked.status_code == 303
+    assert booked_count(app) == 1
+
+
+def test_the_api_still_answers_the_first_missing_acknowledgement(client, portal, booking_world):
+    from tests.integration.booking_helpers import book, booking_body
+
+    put_reviewer, _ = booking_world
+    put_reviewer("ny", licensed_states=["PA"])
+    refused = book(client, portal, booking_body(start="2026-12-01T10:00:00-05:00"))
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["code"] == "deadline_acknowledgement_required"
+    assert list(refused.json["error"]["fields"]) == ["acknowledge_consultative_only"]
