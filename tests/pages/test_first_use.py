@@ -7,6 +7,7 @@ favicon, and the staff report's width.
 
 import re
 
+from tests.pages.conftest import csrf_of
 from tests.pages.test_provider_pages import CONTACT, booked_count, confirm, hold, text, times
 
 # The Confirmation form as a browser sends it untouched: every text field, empty, but the
@@ -90,3 +91,34 @@ def test_the_api_still_answers_the_first_missing_acknowledgement(client, portal,
     assert refused.status_code == 422, refused.json
     assert refused.json["error"]["code"] == "deadline_acknowledgement_required"
     assert list(refused.json["error"]["fields"]) == ["acknowledge_consultative_only"]
+
+
+# The medical director's outcome form -------------------------------------------------------
+
+
+def test_an_outcome_without_a_result_asks_to_choose_one(app, client, portal, booking_world):
+    from tests.pages.test_reviewer_pages import _past_call, sign_in_reviewer
+    from tests.pages.test_reviewer_pages import text as words
+
+    appointment_id = _past_call(app, client, portal)
+    sign_in_reviewer(client, portal)
+    page = client.get("/calendar")
+    missed = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(page), "week": "2026-11-23"},
+    )
+    assert missed.status_code == 422
+    shown = words(missed)
+    assert "Choose how the call went." in shown
+    assert "Enter the how" not in shown
+
+
+def test_radio_and_check_box_groups_ask_to_choose():
+    from p2p import copy
+
+    missing = copy.MISSING[0]
+    for path in ("result", "performer.kind", "days", "hours", "time_zone", "cases"):
+        assert copy.field_message(path, missing).startswith("Choose "), path
+    assert copy.field_message("contact.phone", missing) == "Enter the phone number for P2P."
+    for path, label in copy.FIELDS.items():
+        assert "Enter the " not in copy.field_message(path, missing) or not label.endswith("?")
