@@ -18,6 +18,7 @@ STATUS = {
     "completed": "Completed",
     "provider_not_reached": "Provider not reached",
     "reviewer_unavailable": "Reviewer unavailable",
+    "awaiting_outcome": "Awaiting outcome",  # the pages' word for a passed call, unrecorded
 }
 
 POST_DECISION_OPTIONS = {

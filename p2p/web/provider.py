@@ -29,7 +29,7 @@ from p2p.schemas.fields import Day, TimeZone
 from p2p.services import cases, lookups, search, sign_in
 from p2p.services.appointments import booking, changes, holds, queries, records, waitlist
 from p2p.time_zones import in_zone, local_date
-from p2p.vocabulary import PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
+from p2p.vocabulary import COMPLETED, PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
 from p2p.web import formats, forms, session
 from p2p.web.guard import guard
 from p2p.web.session import see_other, signed_in
@@ -609,6 +609,19 @@ def calendar_file(provider, appointment_id: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="p2p-{found.id}.ics"'},
     )
+
+
+def awaiting_outcome(appointment) -> bool:
+    """A call whose time has passed (its status scheduled, or completed by the job) and
+    whose outcome is not recorded yet: the pages tag it "Awaiting outcome"."""
+    return (
+        appointment.status in (SCHEDULED, COMPLETED)
+        and appointment.outcome is None
+        and appointment.end <= now()
+    )
+
+
+bp.add_app_template_global(awaiting_outcome, "awaiting_outcome")
 
 
 def week_link(query: dict, monday) -> str:

@@ -122,3 +122,48 @@ def test_radio_and_check_box_groups_ask_to_choose():
     assert copy.field_message("contact.phone", missing) == "Enter the phone number for P2P."
     for path, label in copy.FIELDS.items():
         assert "Enter the " not in copy.field_message(path, missing) or not label.endswith("?")
+
+
+# A call whose time has passed, its outcome not recorded -------------------------------------
+
+
+def _passed_and_completed(app, client, portal):
+    """Wed 25 Nov 9:00 EST booked, then Wed 15:00 EST: the job has completed it."""
+    from p2p import jobs
+    from tests.conftest import FIXED_NOW
+    from tests.integration.booking_helpers import book, booking_body
+
+    appointment_id = book(client, portal, booking_body()).json["id"]
+    later = FIXED_NOW.replace(day=25, hour=20)
+    app.config["P2P_CLOCK"] = lambda: later
+    with app.app_context():
+        assert jobs.complete_past(later) == 1
+    return appointment_id
+
+
+def _tags(response) -> list[str]:
+    return re.findall(r'<span class="usa-tag p2p-status[^"]*">([^<]*)</span>', text(response))
+
+
+def test_a_passed_call_awaits_its_outcome_on_my_requests_and_the_week(
+    app, client, portal, signed_in, booking_world
+):
+    from tests.pages.test_reviewer_pages import sign_in_reviewer
+
+    appointment_id = _passed_and_completed(app, client, portal)
+    assert client.get(f"/api/v1/appointments/{appointment_id}", headers=portal).json[
+        "status"
+    ] == "completed"  # the API's status stays
+    signed_in()
+    assert _tags(client.get("/p2p/requests")) == ["Awaiting outcome"]
+    assert _tags(client.get(f"/p2p/requests/{appointment_id}")) == ["Awaiting outcome"]
+    sign_in_reviewer(client, portal)
+    week = client.get("/calendar?week=2026-11-23")
+    assert _tags(week) == ["Awaiting outcome"]
+    done = client.post(
+        f"/calendar/calls/{appointment_id}/outcome",
+        data={"csrf_token": csrf_of(week), "result": "held", "decision-A1": "upheld",
+              "week": "2026-11-23"},
+    )
+    assert done.status_code == 303
+    assert _tags(client.get("/calendar?week=2026-11-23")) == ["Completed"]
