@@ -167,3 +167,33 @@ def test_a_passed_call_awaits_its_outcome_on_my_requests_and_the_week(
     )
     assert done.status_code == 303
     assert _tags(client.get("/calendar?week=2026-11-23")) == ["Completed"]
+
+
+# The appointment's heading -------------------------------------------------------------------
+
+
+def _words(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
+
+
+def test_a_cancelled_appointment_is_not_headed_scheduled(client, portal, signed_in):
+    from tests.integration.booking_helpers import book, booking_body
+
+    appointment_id = book(client, portal, booking_body()).json["id"]  # Wed 25 Nov 9:00 EST
+    signed_in()
+    scheduled = _words(client.get(f"/p2p/requests/{appointment_id}"))
+    assert "<h1" not in scheduled
+    assert "Scheduled Wed 11/25/26 - 6:00 am PST Scheduled" in scheduled
+    assert "The reviewer calls (555)" in scheduled
+
+    page = client.get(f"/p2p/requests/{appointment_id}/cancel")
+    cancelled = client.post(
+        f"/p2p/requests/{appointment_id}/cancel",
+        data={"csrf_token": csrf_of(page), "reason": "The member has recovered"},
+    )
+    assert cancelled.status_code == 303
+    shown = client.get(cancelled.headers["Location"])
+    heading = re.search(r"<h1.*?</h1>", text(shown), re.S).group(0)
+    heading = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", heading)).strip()
+    assert heading == "P2P of Wed 11/25/26 - 6:00 am PST Cancelled"
+    assert "The reviewer calls" not in _words(shown)
