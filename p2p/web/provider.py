@@ -170,8 +170,13 @@ def case_info(provider, form: forms.Form | None = None, status: int = 200):
 @bp.post("/cases/add")
 @signed_in(sign_in.PROVIDER)
 def add_case(provider):
+    """"Add another case", and "Continue to Questions" (the same form's other button): a
+    case typed in but not added yet is looked up and added first, never dropped."""
     case_ref = request.form.get("case_ref", "").strip()
     dob_text = request.form.get("dob", "").strip()
+    going_on = "continue" in request.form
+    if going_on and not case_ref and not dob_text:
+        return _continue(provider, provider.case_refs)
     typed = {"case_ref": case_ref, "dob": dob_text}
     problems = {}
     if not case_ref:
@@ -191,8 +196,19 @@ def add_case(provider):
     if found is None:
         message = "No case matches this case number and date of birth."
         return case_info.__wrapped__(provider, forms.Form(typed, {"case_ref": [message]}), 422)
-    sign_in.update_session(session.token(), case_refs=[*provider.case_refs, found.case_ref])
+    case_refs = list(dict.fromkeys([*provider.case_refs, found.case_ref]))
+    sign_in.update_session(session.token(), case_refs=case_refs)
+    if going_on:
+        return _continue(provider, case_refs)
     return see_other("provider.case_info")
+
+
+def _continue(provider, case_refs):
+    """On to Questions, unless a case has no P2P (Case Info then says to remove it)."""
+    found = cases.cases_of(list(case_refs), provider.caller, now())
+    if not found or any(not case["p2p"]["eligible"] for case in found):
+        return see_other("provider.case_info")
+    return see_other("provider.questions")
 
 
 @bp.post("/cases/remove")

@@ -197,3 +197,39 @@ def test_a_cancelled_appointment_is_not_headed_scheduled(client, portal, signed_
     heading = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", heading)).strip()
     assert heading == "P2P of Wed 11/25/26 - 6:00 am PST Cancelled"
     assert "The reviewer calls" not in _words(shown)
+
+
+# Case Info: a case typed in but not added ---------------------------------------------------
+
+
+def test_continue_adds_a_case_typed_in_first(client, signed_in):
+    signed_in(case_refs=("A1",))
+    page = client.get("/p2p/cases")
+    assert 'form="add-case" name="continue"' in text(page)  # the case form's own button
+    going = client.post(
+        "/p2p/cases/add",
+        data={"csrf_token": csrf_of(page), "case_ref": "A2", "dob": "1961-04-02", "continue": "1"},
+    )
+    assert going.status_code == 303 and going.headers["Location"].endswith("/p2p/questions")
+    assert "Case A2" in text(client.get("/p2p/cases"))
+
+
+def test_continue_with_a_wrong_case_typed_in_stops_on_case_info(client, signed_in):
+    signed_in(case_refs=("A1",))
+    page = client.get("/p2p/cases")
+    wrong = client.post(
+        "/p2p/cases/add",
+        data={"csrf_token": csrf_of(page), "case_ref": "A2", "dob": "1961-04-03", "continue": "1"},
+    )
+    assert wrong.status_code == 422  # the lookup's own refusal, counted by its lockout
+    assert "No case matches" in text(wrong) and 'value="A2"' in text(wrong)
+    half = client.post(
+        "/p2p/cases/add",
+        data={"csrf_token": csrf_of(page), "case_ref": "A2", "dob": "", "continue": "1"},
+    )
+    assert half.status_code == 422 and "Enter the member's date of birth." in text(half)
+    empty = client.post(
+        "/p2p/cases/add",
+        data={"csrf_token": csrf_of(page), "case_ref": "", "dob": "", "continue": "1"},
+    )
+    assert empty.status_code == 303 and empty.headers["Location"].endswith("/p2p/questions")
