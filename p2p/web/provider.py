@@ -40,6 +40,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri")
 HOURS = tuple(range(7, 19))
 TIMES_SHOWN = 4  # a few times a day, then "Show more"
 REVIEWERS_SHOWN = 5  # per priority group, then "Show all"
+PAST_SHOWN = 20  # past requests on My P2P Requests, then "Show all past requests"
 BOOKING_CHECKBOXES = (
     "acknowledge_consultative_only",
     *(f"call_notes.{note}" for note in copy.CALL_NOTES),
@@ -543,15 +544,17 @@ def _flat(error) -> dict:
 @bp.get("/requests")
 @signed_in(sign_in.PROVIDER)
 def requests(provider):
-    moment = now()
-    mine = queries.appointments_for_provider(provider.npi, provider.caller)
-    upcoming = sorted((a for a in mine if a.end > moment), key=lambda a: a.start)
-    past = sorted((a for a in mine if a.end <= moment), key=lambda a: a.start, reverse=True)
+    """Every upcoming request, and the latest PAST_SHOWN past ones unless ?past=all."""
+    all_past = request.args.get("past") == "all"
+    upcoming, past, more = queries.requests_of_provider(
+        provider.npi, provider.caller, now(), None if all_past else PAST_SHOWN
+    )
     return render_template(
         "provider/requests.html",
         provider=provider,
         upcoming=upcoming,
         past=past,
+        more_past=more,
         zone=_zone(provider),
     )
 

@@ -233,3 +233,34 @@ def test_continue_with_a_wrong_case_typed_in_stops_on_case_info(client, signed_i
         data={"csrf_token": csrf_of(page), "case_ref": "", "dob": "", "continue": "1"},
     )
     assert empty.status_code == 303 and empty.headers["Location"].endswith("/p2p/questions")
+
+
+# My P2P Requests with a long history ----------------------------------------------------------
+
+
+def test_my_requests_shows_the_20_latest_past_ones_then_a_link_to_all(
+    app, client, portal, signed_in
+):
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
+    from tests.integration.booking_helpers import book, booking_body
+
+    # 23 calls, Wed 25 Nov from 9:00 EST on, then two weeks later: all past.
+    starts = [f"2026-11-25T{9 + n // 2:02d}:{30 * (n % 2):02d}:00-05:00" for n in range(16)]
+    starts += [f"2026-11-27T{9 + n // 2:02d}:{30 * (n % 2):02d}:00-05:00" for n in range(7)]
+    for start in starts:
+        assert book(client, portal, booking_body(start=start)).status_code == 201, start
+    app.config["P2P_CLOCK"] = lambda: FIXED_NOW + timedelta(days=14)
+    signed_in()
+    page = text(client.get("/p2p/requests"))
+    past = page.split('id="past"', 1)[1]
+    assert past.count('data-label="When"') == 20
+    assert "Fri 11/27/26 9:00 am PST" in past  # the latest first
+    assert "Wed 11/25/26 6:00 am PST" not in past  # the three earliest are left out
+    assert '<a href="/p2p/requests?past=all#past">Show all past requests</a>' in past
+
+    everything = text(client.get("/p2p/requests?past=all")).split('id="past"', 1)[1]
+    assert everything.count('data-label="When"') == 23
+    assert "Wed 11/25/26 6:00 am PST" in everything
+    assert "Show all past requests" not in everything
