@@ -264,3 +264,22 @@ def test_my_requests_shows_the_20_latest_past_ones_then_a_link_to_all(
     assert everything.count('data-label="When"') == 23
     assert "Wed 11/25/26 6:00 am PST" in everything
     assert "Show all past requests" not in everything
+
+
+# The favicon ----------------------------------------------------------------------------------
+
+
+def test_the_favicon_is_served_and_every_page_names_it(client):
+    page = client.get("/")
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{10}\.ico)"', text(page))
+    assert icon, "the page names no favicon"
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    served = client.get(icon.group(1))
+    assert served.status_code == 200
+    assert served.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "immutable" in served.headers["Cache-Control"]
+    served.close()
+
+    asked = client.get("/favicon.ico")  # what a browser asks for on its own
+    assert asked.status_code == 302
+    assert asked.headers["Location"] == icon.group(1)
