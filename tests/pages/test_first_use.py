@@ -7,6 +7,7 @@ favicon, and the staff report's width.
 
 import re
 
+from tests.integration.test_operations_report import fixture  # noqa: F401 (a fixture)
 from tests.pages.conftest import csrf_of
 from tests.pages.test_provider_pages import CONTACT, booked_count, confirm, hold, text, times
 
@@ -283,3 +284,19 @@ def test_the_favicon_is_served_and_every_page_names_it(client):
     asked = client.get("/favicon.ico")  # what a browser asks for on its own
     assert asked.status_code == 302
     assert asked.headers["Location"] == icon.group(1)
+
+
+# The staff report's tables ---------------------------------------------------------------------
+
+
+def test_every_report_table_scrolls_in_its_own_focusable_box(client, admin, fixture):  # noqa: F811
+    from tests.pages.test_staff_pages import sign_in_staff
+
+    sign_in_staff(client, admin)
+    shown = text(client.get("/report?from=2026-11-23&to=2026-12-06"))
+    boxes = re.findall(
+        r'<div class="usa-table-container--scrollable p2p-chart__table" tabindex="0" '
+        r'role="region" aria-label="([^"]+)">\s*<table', shown
+    )
+    assert len(boxes) == shown.count("<table") == 6
+    assert "Overturn rate, week by week (table)" in boxes
