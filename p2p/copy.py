@@ -18,6 +18,7 @@ STATUS = {
     "completed": "Completed",
     "provider_not_reached": "Provider not reached",
     "reviewer_unavailable": "Reviewer unavailable",
+    "awaiting_outcome": "Awaiting outcome",  # the pages' word for a passed call, unrecorded
 }
 
 POST_DECISION_OPTIONS = {
@@ -180,7 +181,20 @@ ASK = {
     "case_ref": "Enter the case number.",
     "reason": "Enter the reason for cancelling.",
     "time_zone": "Choose your time zone.",
+    # Radios and check boxes are chosen, not entered.
+    "result": "Choose how the call went.",
+    "cases": "Choose a decision for each case of the call.",
+    "days": "Choose at least one preferred day.",
+    "hours": "Choose at least one preferred time.",
+    "acknowledge_consultative_only": "Confirm that you understand this P2P will be "
+    "consultative only.",
+    "call_notes.procedure_performed": "Choose whether the procedure was performed.",
 }
+
+
+def acknowledge_consultative_only(case_refs: str) -> str:
+    """What the Confirmation step asks when the consultative-only box is left unticked."""
+    return f"Confirm that you understand this P2P will be consultative only for {case_refs}."
 
 
 def field_message(path: str, message: str) -> str:
@@ -190,4 +204,6 @@ def field_message(path: str, message: str) -> str:
     if path in ASK:
         return ASK[path]
     label = FIELDS.get(path)
-    return f"Enter the {label[0].lower()}{label[1:]}." if label else "Required."
+    if not label or label.endswith("?"):  # a question is not a noun: "Enter the how ...?"
+        return "Required."
+    return f"Enter the {label[0].lower()}{label[1:]}."

@@ -199,14 +199,19 @@ class PerformerSchema(Schema):
 
     @validates_schema
     def _fields_for_kind(self, data: dict, **_):
+        if missing := self.missing_for_kind(data):
+            raise ValidationError(missing)
+
+    @staticmethod
+    def missing_for_kind(data: dict) -> dict[str, list[str]]:
+        """The fields the performer's kind needs and `data` lacks (a form also asks this
+        when other fields of the performer are wrong, to report everything in one pass)."""
         needed = (
             ("name", "credential")
             if data.get("kind") == REQUESTING_PROVIDER
             else ("first_name", "last_name", "location")
         )
-        missing = {name: ["Required for this performer."] for name in needed if not data.get(name)}
-        if missing:
-            raise ValidationError(missing)
+        return {name: ["Required for this performer."] for name in needed if not data.get(name)}
 
     @post_load
     def _value(self, data: dict, **_) -> Performer:

@@ -154,39 +154,49 @@ def unacknowledged(
 ) -> Unacknowledged | None:
     """The first of the deadline, match and consent acknowledgements an offered time needs
     and the request does not carry, or None when it carries them all."""
+    missing = all_unacknowledged(decision, acknowledge_consultative_only, checked_notes)
+    return missing[0] if missing else None
+
+
+def all_unacknowledged(
+    decision: TimeDecision, acknowledge_consultative_only: bool, checked_notes: Collection[str]
+) -> tuple[Unacknowledged, ...]:
+    """Every one of the deadline, match and consent acknowledgements an offered time needs
+    and the request does not carry, in that order (a form reports them all at once)."""
+    found: list[Unacknowledged] = []
     late = decision.consultative_only_case_refs
     if late and not acknowledge_consultative_only:
         refs = ", ".join(late)
-        return Unacknowledged(
+        found.append(Unacknowledged(
             DEADLINE,
             f"At this time the window of {refs} has closed: the P2P would be consultative "
             "only. Send acknowledge_consultative_only: true to book it anyway.",
             {"acknowledge_consultative_only": [f"Required: {refs} would be consultative only."]},
-        )
+        ))
     checked = set(checked_notes)
     missing: dict[str, list[str]] = {}
     for need in decision.notes_needed:
         if need.requirement != MEMBER_CONSENT and not checked & set(need.accepted):
             missing.setdefault(f"call_notes.{need.note}", []).append(_why(need))
     if missing:
-        return Unacknowledged(
+        found.append(Unacknowledged(
             MATCH,
             "This reviewer does not meet the member state's licence or specialty rule; the "
             "caller's acknowledgement (call note) is required.",
             missing,
-        )
+        ))
     consents = [need for need in decision.notes_needed if need.requirement == MEMBER_CONSENT]
     if consents and not checked & {need.note for need in consents}:
         states = ", ".join(sorted({need.state for need in consents}))
-        return Unacknowledged(
+        found.append(Unacknowledged(
             CONSENT,
             f"call_notes.oh_member_consent: Member consent must be obtained for a member in "
             f"{states}.",
             {"call_notes.oh_member_consent": [
                 f"Member consent must be obtained for a member in {states}."
             ]},
-        )
-    return None
+        ))
+    return tuple(found)
 
 
 def _why(need: NoteNeeded) -> str:

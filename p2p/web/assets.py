@@ -27,8 +27,14 @@ STATIC = HERE / "static"
 ROOT = HERE.parent.parent
 USWDS = ROOT / "node_modules" / "@uswds" / "uswds"
 MANIFEST = "manifest.json"
-# Built from sources here: (logical name, source file).
-FILES = (("styles.css", SOURCES / "build" / "styles.css"), ("app.js", SOURCES / "app.js"))
+FAVICONS = USWDS / "dist" / "img" / "favicons"
+# Built from sources here: (logical name, source file); the favicons are USWDS's own.
+FILES = (
+    ("styles.css", SOURCES / "build" / "styles.css"),
+    ("app.js", SOURCES / "app.js"),
+    ("favicon.ico", FAVICONS / "favicon.ico"),
+    ("favicon.png", FAVICONS / "favicon-192.png"),
+)
 DIGEST = re.compile(r"\.[0-9a-f]{10}\.[a-z]+$")
 _URL = re.compile(r"url\(\"?(img/[^\")]+)\"?\)")
 
@@ -66,7 +72,8 @@ def build() -> dict[str, str]:
         f"- USWDS {version} (U.S. Web Design System, https://designsystem.digital.gov):\n"
         f"  compiled into `{manifest['styles.css']}` from its Sass packages (only the\n"
         f"  components the pages use; see p2p/web/assets/styles.scss), and {len(images)}\n"
-        f"  of its images under `img/`, those the CSS names. USWDS is in the worldwide\n"
+        f"  of its images under `img/`, those the CSS names, and its favicon\n"
+        f"  (`{manifest['favicon.ico']}`, `{manifest['favicon.png']}`). USWDS is in the worldwide\n"
         f"  public domain (CC0 1.0 Universal); its images come from Material Design Icons\n"
         f"  (Apache 2.0) and USWDS's own work (public domain), per its LICENSE.md.\n"
     )

@@ -47,9 +47,12 @@ class Form:
         return [(f"#{field_id(path)}", _named(path, self.error(path))) for path in self.errors]
 
 
+INSTRUCTIONS = ("Enter ", "Choose ", "Confirm ", "Check ", "Select ")  # say what to do already
+
+
 def _named(path: str, message: str) -> str:
     label = copy.FIELDS.get(path) or copy.CALL_NOTES.get(path.rpartition(".")[2])
-    if not label or label.lower() in message.lower():
+    if not label or label.lower() in message.lower() or message.startswith(INSTRUCTIONS):
         return message
     return f"{label}: {message}"
 

@@ -19,12 +19,17 @@ from p2p.appointments.requests import WaitlistRequest
 from p2p.clock import now
 from p2p.context import scheduling
 from p2p.errors import NotFound, P2PError, RateLimited, SlotUnavailable
-from p2p.schemas.appointments import BookingSchema, CancelSchema, RescheduleSchema
+from p2p.schemas.appointments import (
+    BookingSchema,
+    CancelSchema,
+    PerformerSchema,
+    RescheduleSchema,
+)
 from p2p.schemas.fields import Day, TimeZone
 from p2p.services import cases, lookups, search, sign_in
 from p2p.services.appointments import booking, changes, holds, queries, records, waitlist
 from p2p.time_zones import in_zone, local_date
-from p2p.vocabulary import PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
+from p2p.vocabulary import COMPLETED, PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
 from p2p.web import formats, forms, session
 from p2p.web.guard import guard
 from p2p.web.session import see_other, signed_in
@@ -35,6 +40,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri")
 HOURS = tuple(range(7, 19))
 TIMES_SHOWN = 4  # a few times a day, then "Show more"
 REVIEWERS_SHOWN = 5  # per priority group, then "Show all"
+PAST_SHOWN = 20  # past requests on My P2P Requests, then "Show all past requests"
 BOOKING_CHECKBOXES = (
     "acknowledge_consultative_only",
     *(f"call_notes.{note}" for note in copy.CALL_NOTES),
@@ -165,8 +171,13 @@ def case_info(provider, form: forms.Form | None = None, status: int = 200):
 @bp.post("/cases/add")
 @signed_in(sign_in.PROVIDER)
 def add_case(provider):
+    """"Add another case", and "Continue to Questions" (the same form's other button): a
+    case typed in but not added yet is looked up and added first, never dropped."""
     case_ref = request.form.get("case_ref", "").strip()
     dob_text = request.form.get("dob", "").strip()
+    going_on = "continue" in request.form
+    if going_on and not case_ref and not dob_text:
+        return _continue(provider, provider.case_refs)
     typed = {"case_ref": case_ref, "dob": dob_text}
     problems = {}
     if not case_ref:
@@ -186,8 +197,19 @@ def add_case(provider):
     if found is None:
         message = "No case matches this case number and date of birth."
         return case_info.__wrapped__(provider, forms.Form(typed, {"case_ref": [message]}), 422)
-    sign_in.update_session(session.token(), case_refs=[*provider.case_refs, found.case_ref])
+    case_refs = list(dict.fromkeys([*provider.case_refs, found.case_ref]))
+    sign_in.update_session(session.token(), case_refs=case_refs)
+    if going_on:
+        return _continue(provider, case_refs)
     return see_other("provider.case_info")
+
+
+def _continue(provider, case_refs):
+    """On to Questions, unless a case has no P2P (Case Info then says to remove it)."""
+    found = cases.cases_of(list(case_refs), provider.caller, now())
+    if not found or any(not case["p2p"]["eligible"] for case in found):
+        return see_other("provider.case_info")
+    return see_other("provider.questions")
 
 
 @bp.post("/cases/remove")
@@ -435,11 +457,18 @@ def _book(provider, held, data: MultiDict):
     document = forms.nested(data, booleans=BOOKING_CHECKBOXES, lists=("case_refs",))
     for name in ("days", "hours", "week", "hold", "moving"):
         document.pop(name, None)
+    errors: dict[str, list[str]] = {}
     try:
         request_ = BookingSchema().load(document)
     except Exception as error:  # ValidationError
-        form = forms.Form(dict(request.form.items()), _flat(error))
-        return confirm.__wrapped__(provider, form, 422)
+        errors = _flat(error)
+    performer = document.get("performer") if isinstance(document.get("performer"), dict) else {}
+    if performer.get("kind") in copy.PERFORMERS:  # its fields, even when others are wrong
+        for name, messages in PerformerSchema.missing_for_kind(performer).items():
+            errors.setdefault(f"performer.{name}", messages)
+    errors = _every_problem(provider, held, data, errors)
+    if errors:
+        return confirm.__wrapped__(provider, forms.Form(dict(request.form.items()), errors), 422)
     try:
         appointment, _ = booking.book(request_, provider.caller, now(), scheduling())
     except SlotUnavailable:
@@ -462,6 +491,8 @@ def _reschedule(provider, moving, held, data: MultiDict):
         "acknowledge_consultative_only": "acknowledge_consultative_only" in data,
         "call_notes": {note: value for note, value in notes.items() if value},
     }
+    if errors := _every_problem(provider, held, data, {}):
+        return confirm.__wrapped__(provider, forms.Form(dict(request.form.items()), errors), 422)
     try:
         request_ = RescheduleSchema().load(document)
         changes.reschedule(moving.id, request_, provider.caller, now(), scheduling())
@@ -476,6 +507,31 @@ def _reschedule(provider, moving, held, data: MultiDict):
     return see_other("provider.appointment", appointment_id=moving.id, moved="1")
 
 
+def _every_problem(provider, held, data: MultiDict, errors: dict) -> dict[str, list[str]]:
+    """The form's errors with every acknowledgement the held time still lacks (the
+    deadline's, the state rules' call notes): the page reports them all at once, in the
+    page's order, where the API answers the first it meets."""
+    missing = holds.unacknowledged(
+        held.id, provider.caller, now(), scheduling(),
+        "acknowledge_consultative_only" in data,
+        {note for note in copy.CALL_NOTES if f"call_notes.{note}" in data},
+    )
+    if "acknowledge_consultative_only" in missing:
+        refs = ", ".join(held.consultative_only_case_refs)
+        missing["acknowledge_consultative_only"] = [copy.acknowledge_consultative_only(refs)]
+    for path, messages in missing.items():
+        errors.setdefault(path, messages)
+    return dict(sorted(errors.items(), key=lambda item: _page_order(item[0])))
+
+
+PAGE_ORDER = ("acknowledge_consultative_only", *copy.FIELDS,
+              *(f"call_notes.{note}" for note in copy.CALL_NOTES))
+
+
+def _page_order(path: str) -> int:
+    return PAGE_ORDER.index(path) if path in PAGE_ORDER else len(PAGE_ORDER)
+
+
 def _flat(error) -> dict:
     from p2p.schemas.errors import flatten_messages
 
@@ -488,15 +544,17 @@ def _flat(error) -> dict:
 @bp.get("/requests")
 @signed_in(sign_in.PROVIDER)
 def requests(provider):
-    moment = now()
-    mine = queries.appointments_for_provider(provider.npi, provider.caller)
-    upcoming = sorted((a for a in mine if a.end > moment), key=lambda a: a.start)
-    past = sorted((a for a in mine if a.end <= moment), key=lambda a: a.start, reverse=True)
+    """Every upcoming request, and the latest PAST_SHOWN past ones unless ?past=all."""
+    all_past = request.args.get("past") == "all"
+    upcoming, past, more = queries.requests_of_provider(
+        provider.npi, provider.caller, now(), None if all_past else PAST_SHOWN
+    )
     return render_template(
         "provider/requests.html",
         provider=provider,
         upcoming=upcoming,
         past=past,
+        more_past=more,
         zone=_zone(provider),
     )
 
@@ -570,6 +628,19 @@ def calendar_file(provider, appointment_id: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="p2p-{found.id}.ics"'},
     )
+
+
+def awaiting_outcome(appointment) -> bool:
+    """A call whose time has passed (its status scheduled, or completed by the job) and
+    whose outcome is not recorded yet: the pages tag it "Awaiting outcome"."""
+    return (
+        appointment.status in (SCHEDULED, COMPLETED)
+        and appointment.outcome is None
+        and appointment.end <= now()
+    )
+
+
+bp.add_app_template_global(awaiting_outcome, "awaiting_outcome")
 
 
 def week_link(query: dict, monday) -> str:

@@ -1,6 +1,6 @@
 """The operations report page, for staff (a sign-in link an admin asks for: `POST
 /api/v1/staff-sessions`): the figures of API.md's report for a span of weeks, a chart of
-each with a table beside it, and the CSV."""
+each with a table below it, and the CSV."""
 
 from datetime import date, timedelta
 

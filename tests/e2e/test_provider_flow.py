@@ -49,7 +49,7 @@ def test_one_case_from_the_portals_link_to_scheduled(page, provider_url, audit):
     page.get_by_text("All post-decision options").click()
     expect(page.get_by_role("rowheader", name="Reconsideration")).to_be_visible()
     audit(page, "2-case-info")
-    page.get_by_role("link", name="Continue to Questions").click()
+    page.get_by_role("button", name="Continue to Questions").click()
 
     expect(page).to_have_title(re.compile("^Questions"))
     expect(page.get_by_label("Monday")).to_be_checked()
@@ -117,7 +117,7 @@ def test_two_cases_by_keyboard_only(page, provider_url, audit):
     expect(page.get_by_role("heading", name="Case A1")).to_be_visible()
     audit(page, "two-cases")
 
-    press_until_focused(page, page.get_by_role("link", name="Continue to Questions"))
+    press_until_focused(page, page.get_by_role("button", name="Continue to Questions"))
     page.keyboard.press("Enter")
     press_until_focused(page, page.get_by_label("Friday"))
     page.keyboard.press("Space")  # deselect Friday
@@ -174,7 +174,7 @@ def test_a_wrong_date_of_birth(page, provider_url, audit):
 def test_a_consultative_only_time_needs_an_acknowledgement(page, provider_url, audit):
     page.goto(provider_url())
     choose_zone(page)
-    page.get_by_role("link", name="Continue to Questions").click()
+    page.get_by_role("button", name="Continue to Questions").click()
     page.get_by_role("button", name="Show available times").click()
     page.get_by_role("link", name="Next Week >").click()
     expect(
@@ -200,7 +200,7 @@ def test_a_consultative_only_time_needs_an_acknowledgement(page, provider_url, a
 def test_a_time_zone_change_moves_the_labels(page, provider_url):
     page.goto(provider_url())
     choose_zone(page, "America/Phoenix")
-    page.get_by_role("link", name="Continue to Questions").click()
+    page.get_by_role("button", name="Continue to Questions").click()
     page.get_by_role("button", name="Show available times").click()
     expect(
         page.get_by_role("button", name="Tue 11/24/26 10:00 am MST, Dr. Ann Lee")
@@ -216,7 +216,7 @@ def test_a_time_zone_change_moves_the_labels(page, provider_url):
 def _book(page, provider_url):
     page.goto(provider_url())
     choose_zone(page)
-    page.get_by_role("link", name="Continue to Questions").click()
+    page.get_by_role("button", name="Continue to Questions").click()
     page.get_by_role("button", name="Show available times").click()
     page.get_by_role("button", name="Tue 11/24/26 9:00 am PST, Dr. Ann Lee").click()
     fill_contact(page)
@@ -284,7 +284,7 @@ def test_the_whole_flow_with_javascript_off(browser, provider_url):
         page.goto(provider_url())
         page.get_by_label("Your time zone").select_option("America/Los_Angeles")
         page.get_by_role("button", name="Use this time zone").click()
-        page.get_by_role("link", name="Continue to Questions").click()
+        page.get_by_role("button", name="Continue to Questions").click()
         page.get_by_role("button", name="Show available times").click()
         page.get_by_text("Show more").first.click()  # <details>: no script needed
         page.get_by_role("button", name="Tue 11/24/26 10:15 am PST, Dr. Ann Lee").click()
@@ -303,7 +303,7 @@ def test_readable_at_375_pixels(browser, provider_url, audit):
     try:
         page.goto(provider_url())
         choose_zone(page)
-        page.get_by_role("link", name="Continue to Questions").click()
+        page.get_by_role("button", name="Continue to Questions").click()
         page.get_by_role("button", name="Show available times").click()
         # Nothing wider than the screen: no sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, update
 
+from p2p import slots
 from p2p.appointments.requests import HoldRequest
 from p2p.appointments.values import HeldTime, ReviewerSummary
 from p2p.config import Scheduling
@@ -107,12 +108,42 @@ def held_time(hold_id: str, caller: Caller, now: datetime, settings: Scheduling)
     live = held.ended is None and held.expires_at > now
     if not live:
         return _held_time(held, None, live=False)
+    return _held_time(held, _check(held, caller, now, settings))
+
+
+def _check(held: Hold, caller: Caller, now: datetime, settings: Scheduling):
     cases = load_cases(held.case_refs, now, caller=caller)
-    check = time_for(
+    return time_for(
         cases, held.reviewer_id, held.start_at, held.time_zone, now, settings,
         ignore_reservations=(held.reservation_id,) if held.reservation_id else (),
     )
-    return _held_time(held, check)
+
+
+def unacknowledged(
+    hold_id: str,
+    caller: Caller,
+    now: datetime,
+    settings: Scheduling,
+    acknowledge_consultative_only: bool,
+    checked_notes,
+) -> dict[str, list[str]]:
+    """Every acknowledgement a booking of the caller's live hold would still lack, by field
+    (the deadline's, the state rules' call notes, the member's consent): a form reports them
+    all in one pass, where the API answers the first. Empty for a hold not live (the
+    booking then says what is wrong)."""
+    held = find_hold(hold_id, caller)
+    if held is None or held.ended is not None or held.expires_at <= now:
+        return {}
+    check = _check(held, caller, now, settings)
+    if check.decision is None or not check.decision.offered:
+        return {}
+    fields: dict[str, list[str]] = {}
+    for missing in slots.all_unacknowledged(
+        check.decision, acknowledge_consultative_only, checked_notes
+    ):
+        for path, messages in missing.fields.items():
+            fields.setdefault(path, []).extend(messages)
+    return fields
 
 
 def new_hold_id() -> str:

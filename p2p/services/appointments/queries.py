@@ -42,6 +42,39 @@ def appointments_for_provider(npi: str, caller: Caller | None = None) -> list[Ap
     return [value_of(row) for row in rows if caller is None or caller.sees(row)]
 
 
+def requests_of_provider(
+    npi: str, caller: Caller, now: datetime, past_shown: int | None
+) -> tuple[list[Appointment], list[Appointment], bool]:
+    """My P2P Requests: (upcoming, soonest first; past, latest first; whether more past ones
+    exist than `past_shown`). Every upcoming one; of the past, only the latest `past_shown`
+    are read (None: all), so a long history costs what the page shows."""
+    base = select(AppointmentRow).where(AppointmentRow.requesting_provider_npi == npi)
+    upcoming = [
+        value_of(row)
+        for row in db.session.scalars(
+            base.where(AppointmentRow.end_at > now).order_by(AppointmentRow.start_at)
+        )
+        if caller.sees(row)
+    ]
+    latest = base.where(AppointmentRow.end_at <= now).order_by(
+        AppointmentRow.start_at.desc(), AppointmentRow.id
+    )
+    if past_shown is None:
+        return upcoming, [value_of(r) for r in db.session.scalars(latest) if caller.sees(r)], False
+    past: list[Appointment] = []
+    offset = 0
+    while True:  # in batches: a row the caller may not see is skipped, not counted
+        batch = list(db.session.scalars(latest.offset(offset).limit(past_shown + 1)))
+        offset += len(batch)
+        for row in batch:
+            if caller.sees(row):
+                if len(past) == past_shown:
+                    return upcoming, past, True
+                past.append(value_of(row))
+        if len(batch) <= past_shown:
+            return upcoming, past, False
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One line of an appointment's audit trail."""
