@@ -53,7 +53,15 @@ SELECT md5('a' || g), c.id, 0,
             ELSE 'upheld' END,
        c.determination_at + interval '5 days', g % 7 <> 0, g % 11 <> 0
 FROM generate_series(1, :n) AS g JOIN cases c ON c.case_ref = 'BENCH-' || g;
-ANALYZE cases; ANALYZE appointments; ANALYZE appointment_cases;
+-- One call in 50 was missed, then rebooked: the miss kept where it happened.
+INSERT INTO missed_calls (appointment_id, reviewer_id, start_at, end_at, result, recorded_at,
+    rebooked_at)
+SELECT md5('a' || g), 'md-' || lpad(((g % 300) + 1)::text, 3, '0'),
+       timestamp '2026-01-01 10:00' + g * interval '210 seconds',
+       timestamp '2026-01-01 10:15' + g * interval '210 seconds',
+       'provider_not_reached', timestamp '2026-01-01', timestamp '2026-01-01'
+FROM generate_series(1, :n) AS g WHERE g % 50 = 3;
+ANALYZE cases; ANALYZE appointments; ANALYZE appointment_cases; ANALYZE missed_calls;
 """
 BASELINE = """
 SELECT count(*) FROM appointments

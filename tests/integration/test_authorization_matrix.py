@@ -48,6 +48,7 @@ MATRIX = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    ("GET", "/favicon.ico"): dict.fromkeys(CREDENTIALS, 302),  # to the built file
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     # The feed's secret is its credential: the same for every caller.
     ("GET", "/calendar-feeds/<secret>.ics"): PUBLIC,
