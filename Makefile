@@ -42,8 +42,9 @@ run: $(VENV)/.installed
 	P2P_SMTP_HOST=$(HOST) P2P_SMTP_PORT=$(MAIL_PORT) P2P_BASE_URL=http://$(HOST):$(PORT) \
 	  $(BIN)/flask p2p scheduler & \
 	jobs=$$!; \
-	trap 'trap - INT TERM EXIT; kill $$mail $$jobs 2>/dev/null; wait; exit 0' INT TERM EXIT; \
-	P2P_BASE_URL=http://$(HOST):$(PORT) P2P_BIND=$(HOST):$(PORT) $(BIN)/gunicorn wsgi:app
+	trap 'kill $$mail $$jobs 2>/dev/null' INT TERM; \
+	P2P_BASE_URL=http://$(HOST):$(PORT) P2P_BIND=$(HOST):$(PORT) $(BIN)/gunicorn wsgi:app; \
+	served=$$?; kill $$mail $$jobs 2>/dev/null; wait; exit $$served
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -57,9 +57,11 @@ def _from_the_audit_trail():
         "WHERE action = 'rescheduled' ORDER BY id"
     ))
     table = sa.table(
-        'missed_calls', *(sa.column(name) for name in (
-            'appointment_id', 'reviewer_id', 'start_at', 'end_at', 'result', 'recorded_at',
-            'rebooked_at')),
+        'missed_calls',
+        sa.column('appointment_id', sa.String()), sa.column('reviewer_id', sa.String()),
+        sa.column('start_at', sa.DateTime()), sa.column('end_at', sa.DateTime()),
+        sa.column('result', sa.String()), sa.column('recorded_at', sa.DateTime()),
+        sa.column('rebooked_at', sa.DateTime()),
     )
     rows = []
     for appointment_id, at, before in events:
@@ -73,7 +75,7 @@ def _from_the_audit_trail():
             'end_at': _naive_utc(before['end']),
             'result': before['status'],
             'recorded_at': None,
-            'rebooked_at': at,
+            'rebooked_at': at if isinstance(at, datetime) else datetime.fromisoformat(at),
         })
     if rows:
         connection.execute(table.insert(), rows)

@@ -9,7 +9,9 @@ PostgreSQL. The hours from determination to call are a percentile: PostgreSQL co
 Shares are of the calls (or cases) they can apply to, `None` when there are none:
 - held before the deadline: among the cases of completed calls that had an
   outcome-changing window when booked, those whose call started inside it;
-- same specialty, in the member's state: among the cases of calls not cancelled;
+- same specialty, in the member's state: among the cases of calls not cancelled (each
+  appointment once, with its reviewer now: a rebooked miss counts in the call counts
+  only);
 - missed-call rate: among calls whose time has passed and that were not cancelled (a
   missed call that was rebooked stays counted in its week: `missed_calls`);
 - overturn rate: among the decided cases that were outcome-changing at the call,

@@ -39,7 +39,6 @@ class FormSessionInterface(SecureCookieSessionInterface):
 compress = Compress()
 
 
-
 class _StaticFiles(WhiteNoise):
     """whitenoise, telling the access log that it answered: a file it serves is one of
     ours, so its path is logged (a path nothing answered is not)."""
@@ -48,6 +47,7 @@ class _StaticFiles(WhiteNoise):
     def serve(static_file, environ, start_response):
         environ[ROUTE_KEY] = "/static/<file>"
         return WhiteNoise.serve(static_file, environ, start_response)
+
 
 def _page_headers(response: Response) -> Response:
     if response.mimetype == "text/html":

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from p2p import copy, slots
+from p2p.appointments import states
 from p2p.appointments.requests import WaitlistRequest
 from p2p.clock import now
 from p2p.context import scheduling
@@ -29,7 +30,7 @@ from p2p.schemas.fields import Day, TimeZone
 from p2p.services import cases, lookups, search, sign_in
 from p2p.services.appointments import booking, changes, holds, queries, records, waitlist
 from p2p.time_zones import in_zone, local_date
-from p2p.vocabulary import COMPLETED, PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
+from p2p.vocabulary import PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE, SCHEDULED
 from p2p.web import formats, forms, session
 from p2p.web.guard import guard
 from p2p.web.session import see_other, signed_in
@@ -634,7 +635,7 @@ def awaiting_outcome(appointment) -> bool:
     """A call whose time has passed (its status scheduled, or completed by the job) and
     whose outcome is not recorded yet: the pages tag it "Awaiting outcome"."""
     return (
-        appointment.status in (SCHEDULED, COMPLETED)
+        states.recordable(appointment.status)
         and appointment.outcome is None
         and appointment.end <= now()
     )

@@ -209,6 +209,49 @@ def test_hours_added_open_a_time_for_the_first_entry(client, portal, booking_wor
     assert entry(client, portal, other_day)["status"] == "waiting"
 
 
+def test_a_time_taken_first_passes_hours_added_to_the_next_entry(
+    client, portal, booking_world, monkeypatch
+):
+    """The database refuses the first entry's hold (a booking took that time between the
+    calendar read and the hold): the reviewer's change still goes through, and the next
+    entry gets its turn."""
+    from sqlalchemy.exc import IntegrityError
+
+    put_reviewer, _ = booking_world
+    first = join(client, portal, "first@clinic.example.org", hours=[4]).json["id"]
+    second = join(client, portal, "second@clinic.example.org", hours=[4]).json["id"]
+    place, refused = waitlist.holds.place, []
+
+    def taken_once(*args, **kwargs):
+        if not refused:
+            refused.append(True)
+            raise IntegrityError("INSERT", {}, Exception("reservations_no_overlap"))
+        return place(*args, **kwargs)
+
+    monkeypatch.setattr(waitlist.holds, "place", taken_once)
+    put_reviewer("ny", weekly_hours={**NINE_TO_FIVE, "wed": [["07:00", "17:00"]]})
+    assert entry(client, portal, first)["status"] == "waiting"
+    assert entry(client, portal, second)["status"] == "offered"
+
+
+def test_reviewers_imported_with_new_hours_open_times_too(app, client, portal, booking_world,
+                                                          runner, tmp_path):
+    first = join(client, portal, "first@clinic.example.org", hours=[4]).json["id"]
+    days = ",".join("07:00-17:00" if day == "wed" else "09:00-17:00" if day in NINE_TO_FIVE
+                    else "" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    csv = tmp_path / "reviewers.csv"
+    csv.write_text(
+        "reviewer_id,name,credentials,specialties,case_types,licensed_states,time_zone,"
+        "mon,tue,wed,thu,fri,sat,sun,active,email\n"
+        "ny,Dr. Ann Lee,MD,orthopedic_surgery,MSK Spine Surgery;Interventional Pain,TX;PA,"
+        f"America/New_York,{days},true,ann.lee@reviewers.example.org\n"
+    )
+    result = runner.invoke(args=["p2p", "import-reviewers", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert [o["label"] for o in entry(client, portal, first)["offers"]] == [
+        "Wed 11/25/26 4:00 am PST"]
+
+
 # Fairness under threads ----------------------------------------------------------------------
 
 

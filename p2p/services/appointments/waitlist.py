@@ -27,9 +27,10 @@ from p2p.config import Scheduling
 from p2p.database import retrying, transaction
 from p2p.errors import NotFound, P2PError, ValidationFailed
 from p2p.extensions import db
-from p2p.models import Hold, Reservation, WaitlistEntry, WaitlistOffer
+from p2p.models import Hold, Reservation, Reviewer, WaitlistEntry, WaitlistOffer
 from p2p.services import sign_in
 from p2p.services.appointments import holds
+from p2p.services.appointments.reservations import is_overlap
 from p2p.services.callers import Caller
 from p2p.services.scheduling import load_cases, window_for
 from p2p.time_zones import in_zone
@@ -205,25 +206,32 @@ def _first_offerable(entry, reviewer_id, start, end, now, settings) -> WaitlistO
 
 
 def offer_opened(reviewer_id: str, now: datetime, settings: Scheduling) -> int:
-    """In the transaction that gave the reviewer more time (hours added, made active,
-    trained for more case types): each waiting entry, in order, gets the first new time it
-    wants before its `before`, as when a booking frees one. Answers how many were offered."""
-    latest = db.session.scalar(
-        select(func.max(WaitlistEntry.before)).where(WaitlistEntry.status == WAITING)
-    )
-    if latest is None or latest <= now:
+    """In the transaction of a change to the reviewer (`PUT /reviewers`, import-reviewers):
+    time it opened (hours added, made active, trained for more) goes to the waiting
+    entries, in order, each getting the first start it wants before its `before`, as when
+    a booking frees one. One pass: a hold only takes time away, so an entry that found
+    nothing finds nothing later in the pass. Answers how many were offered."""
+    reviewer = db.session.get(Reviewer, reviewer_id)
+    if reviewer is None or not reviewer.active:
         return 0
     start = _on_grid(now)
+    waiting = db.session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.status == WAITING, WaitlistEntry.before > start)
+        .order_by(WaitlistEntry.position)
+        .with_for_update()
+    ).all()
     offered = 0
-    while True:
+    for entry in waiting:
         try:
-            with db.session.begin_nested():  # a booking that took the time first: no offer
-                made = offer_freed(reviewer_id, start, latest, now, settings)
-        except IntegrityError:
-            made = None
-        if made is None:
-            return offered
-        offered += 1
+            with db.session.begin_nested():
+                made = _first_offerable(entry, reviewer_id, start, entry.before, now, settings)
+        except IntegrityError as error:
+            if not is_overlap(error):
+                raise
+            made = None  # a booking took that time first: the next entry's turn
+        offered += made is not None
+    return offered
 
 
 def _on_grid(moment: datetime) -> datetime:
