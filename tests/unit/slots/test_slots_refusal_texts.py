@@ -1,0 +1,137 @@
+"""What the slot engine tells a caller it refuses: the field (a 4xx's `fields` key) and the
+words the provider reads (a 409's or 422's message)."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from p2p.slots import (
+    Match,
+    SlotsError,
+    StateRule,
+    decide_time,
+    slot_label,
+    unacknowledged,
+    weekly_hours_from_strings,
+    weekly_hours_to_strings,
+)
+
+from .factories import case, reviewer, utc
+from .test_slots_decision import MONDAY_9, booking
+
+OH_CONSENT = StateRule("OH", False, False, requires_member_consent=True)
+PA_CONSENT = StateRule("PA", False, False, requires_member_consent=True)
+
+
+@pytest.mark.parametrize(
+    ("weekly_hours", "field", "message"),
+    [
+        pytest.param(
+            [["08:00", "12:00"]],
+            "weekly_hours",
+            "weekly_hours maps a day name to its intervals.",
+            id="not a mapping",
+        ),
+        pytest.param(
+            {"monday": []},
+            "weekly_hours.monday",
+            "'monday' is not one of mon, tue, wed, thu, fri, sat, sun.",
+            id="unknown day",
+        ),
+        pytest.param(
+            {"tue": "08:00"},
+            "weekly_hours.tue",
+            "A day holds a list of [start, end] pairs.",
+            id="a day that is not a list",
+        ),
+        pytest.param(
+            {"mon": [["8:00", "12:00"]]},
+            "weekly_hours.mon[0]",
+            "'8:00' is not a time written HH:MM.",
+            id="not HH:MM",
+        ),
+        pytest.param(
+            {"tue": [["23:00", "24:15"]]},
+            "weekly_hours.tue[0]",
+            "'24:15' is past 24:00.",
+            id="past midnight",
+        ),
+    ],
+)
+def test_weekly_hours_refusals_say_what_is_wrong(weekly_hours, field, message):
+    with pytest.raises(SlotsError) as raised:
+        weekly_hours_from_strings(weekly_hours)
+    assert (raised.value.field, raised.value.message) == (field, message)
+
+
+def test_hours_from_midnight_are_shown_from_00_00():
+    shown = weekly_hours_to_strings({0: ((time(0, 0), time(8, 0)),), 6: ((time(22), time(0)),)})
+    assert shown["mon"] == [["00:00", "08:00"]]
+    assert shown["sun"] == [["22:00", "24:00"]]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda start: slot_label(start, "America/New_York"), id="slot_label"),
+        pytest.param(lambda start: decide_time(reviewer(), booking(), start), id="decide_time"),
+    ],
+)
+def test_a_naive_start_is_refused_by_name(call):
+    with pytest.raises(SlotsError) as raised:
+        call(datetime(2026, 11, 23, 9, 0))
+    assert raised.value.field == "start"
+    assert "start" in raised.value.message
+
+
+def test_a_label_of_a_start_with_microseconds_is_its_minute():
+    start = utc(2026, 11, 23, 23, 15) + timedelta(microseconds=250)
+    assert slot_label(start, "America/Los_Angeles") == "Mon 11/23/26 3:15 pm PST"
+
+
+def test_a_label_in_an_unknown_zone_is_refused_with_a_slots_error():
+    start = utc(2026, 11, 23, 23, 15) + timedelta(microseconds=250)
+    with pytest.raises(SlotsError, match="'Mars/Olympus'"):
+        slot_label(start, "Mars/Olympus")
+
+
+def test_a_start_exactly_at_the_minimum_notice_is_offered():
+    request = booking(now=MONDAY_9 - timedelta(hours=2), notice=timedelta(hours=2))
+    assert decide_time(reviewer(), request, MONDAY_9).offered
+    assert not decide_time(reviewer(), request, MONDAY_9 - timedelta(minutes=15)).offered
+
+
+def test_too_long_says_how_long_the_call_is():
+    late = MONDAY_9 + timedelta(hours=7, minutes=45)  # 16:45, the day ends at 17:00
+    decision = decide_time(reviewer(), booking(case("A1"), case("A2")), late)
+    assert decision.message == (
+        "The call (30 minutes) would run past the end of the reviewer's hours."
+    )
+
+
+def test_a_taken_time_says_so():
+    busy = reviewer(busy=[(MONDAY_9, MONDAY_9 + timedelta(minutes=15))])
+    decision = decide_time(busy, booking(), MONDAY_9)
+    assert decision.message == "The reviewer is already booked or held at that time."
+
+
+def test_an_offer_carries_the_reviewer_and_the_match():
+    who = reviewer(states=("NY",))
+    offer = decide_time(who, booking(case(state="TX")), MONDAY_9).offer
+    assert offer.reviewer == who
+    assert offer.match == Match(specialty=True, state_license=False)
+    assert (offer.priority, offer.priority_label) == (2, "2nd Priority by Skill")
+
+
+def test_consent_in_two_states_names_both():
+    decision = decide_time(
+        reviewer(states=("OH", "PA")),
+        booking(case("A1", state="PA"), case("A2", state="OH"), rules=(OH_CONSENT, PA_CONSENT)),
+        MONDAY_9,
+    )
+    missing = unacknowledged(decision, False, ())
+    assert missing.fields == {
+        "call_notes.oh_member_consent": [
+            "Member consent must be obtained for a member in OH, PA."
+        ]
+    }
