@@ -10,13 +10,14 @@ from p2p.slots import (
     SlotsError,
     StateRule,
     decide_time,
+    search_week,
     slot_label,
     unacknowledged,
     weekly_hours_from_strings,
     weekly_hours_to_strings,
 )
 
-from .factories import case, reviewer, utc
+from .factories import case, request, reviewer, utc
 from .test_slots_decision import MONDAY_9, booking
 
 OH_CONSENT = StateRule("OH", False, False, requires_member_consent=True)
@@ -43,6 +44,30 @@ PA_CONSENT = StateRule("PA", False, False, requires_member_consent=True)
             "weekly_hours.tue",
             "A day holds a list of [start, end] pairs.",
             id="a day that is not a list",
+        ),
+        pytest.param(
+            {"wed": [8]},
+            "weekly_hours.wed[0]",
+            "An interval is a [start, end] pair.",
+            id="an interval that is not a list",
+        ),
+        pytest.param(
+            {"wed": ["08:00-12:00"]},
+            "weekly_hours.wed[0]",
+            "An interval is a [start, end] pair.",
+            id="an interval written as one string",
+        ),
+        pytest.param(
+            {"wed": [["08:00", "12:00"], ["13:00"]]},
+            "weekly_hours.wed[1]",
+            "An interval is a [start, end] pair.",
+            id="an interval of one time",
+        ),
+        pytest.param(
+            {"wed": [["24:00", "24:00"]]},
+            "weekly_hours.wed[0]",
+            "An interval cannot start at 24:00.",
+            id="starting at midnight's end",
         ),
         pytest.param(
             {"mon": [["8:00", "12:00"]]},
@@ -135,3 +160,14 @@ def test_consent_in_two_states_names_both():
             "Member consent must be obtained for a member in OH, PA."
         ]
     }
+
+
+def test_no_trained_reviewer_names_three_case_types_in_order():
+    result = search_week(
+        [reviewer()],
+        request(case("A1"), case("A2", case_type="Radiology"), case("A3", case_type="Cardiology")),
+    )
+    assert result.empty.message == (
+        "No reviewer is currently trained for MSK Spine Surgery, Radiology and Cardiology "
+        "together."
+    )
