@@ -19,11 +19,12 @@ from p2p.slots import (
     is_trained,
     match_for,
     rule_breaches,
+    search_week,
 )
 from p2p.slots.availability import offered_starts
 from p2p.slots.spans import SpanSet
 
-from .factories import MSK, at, case, reviewer, utc
+from .factories import MSK, at, case, request, reviewer, utc
 from .test_slots_decision import MONDAY_9, booking
 
 # SpanSet.outside --------------------------------------------------------------------------
@@ -175,3 +176,24 @@ def test_offered_starts_lists_every_start_in_the_range_unless_asked_for_the_firs
         low, low + 900, low + 1800, low + 2700
     ]
     assert offered_starts(ny, whole_day, SpanSet(), low, high, quarter, first_only=True) == [low]
+
+
+# slot_before_deadline without a deadline: the week of now and the 12 after it -----------
+
+
+def _open_case_after_time_off(until):
+    now = at("America/Los_Angeles", 2026, 11, 2, 6, 0)  # Monday: week 0 starts 2 Nov
+    away = reviewer(time_off=[(utc(2026, 11, 1), until)])
+    result = search_week(
+        [away], request(case("A1", outcome="outcome_changing", valid_until=None), now=now)
+    )
+    return result.cases[0].slot_before_deadline
+
+
+def test_a_first_slot_in_the_twelfth_week_after_now_is_found():
+    # Away until Monday 25 Jan 2027, 00:00 UTC: free from the week 12 weeks after now's.
+    assert _open_case_after_time_off(utc(2027, 1, 25)) is True
+
+
+def test_a_first_slot_thirteen_weeks_after_now_is_too_far():
+    assert _open_case_after_time_off(utc(2027, 2, 1, 12)) is False
