@@ -4,6 +4,7 @@ words the provider reads (a 409's or 422's message)."""
 from datetime import datetime, time, timedelta
 
 import pytest
+import pytz
 
 from p2p.slots import (
     Match,
@@ -87,6 +88,38 @@ def test_weekly_hours_refusals_say_what_is_wrong(weekly_hours, field, message):
     with pytest.raises(SlotsError) as raised:
         weekly_hours_from_strings(weekly_hours)
     assert (raised.value.field, raised.value.message) == (field, message)
+
+
+@pytest.mark.parametrize(
+    ("day_hours", "message"),
+    [
+        pytest.param(((time(8),),), "An interval is a (start, end) pair.", id="one time"),
+        pytest.param(
+            ((time(8), time(9), time(10)),), "An interval is a (start, end) pair.", id="three"
+        ),
+        pytest.param(
+            (("08:00", "12:00"),), "Weekly hours are naive datetime.time values.", id="strings"
+        ),
+        pytest.param(
+            ((time(8, tzinfo=pytz.utc), time(12)),),
+            "Weekly hours are naive datetime.time values.",
+            id="an aware time",
+        ),
+        pytest.param(
+            ((time(8), time(12, 0, 30)),), "12:00:30 is not on the quarter hour.", id="seconds"
+        ),
+    ],
+)
+def test_the_engines_weekly_hours_refusals_say_what_is_wrong(day_hours, message):
+    with pytest.raises(SlotsError) as raised:
+        reviewer(weekly_hours={0: ((time(7), time(7, 30)), *day_hours)})
+    assert (raised.value.field, raised.value.message) == ("weekly_hours.mon[1]", message)
+
+
+def test_the_engine_reads_minutes_past_the_hour():
+    assert reviewer(weekly_hours={0: ((time(8, 15), time(12, 45)),)}).working_minutes[0] == (
+        (495, 765),
+    )
 
 
 def test_hours_from_midnight_are_shown_from_00_00():
