@@ -18,7 +18,7 @@ from p2p.slots import (
     weekly_hours_to_strings,
 )
 
-from .factories import case, request, reviewer, utc
+from .factories import at, case, request, reviewer, utc
 from .test_slots_decision import MONDAY_9, booking
 
 OH_CONSENT = StateRule("OH", False, False, requires_member_consent=True)
@@ -203,4 +203,14 @@ def test_no_trained_reviewer_names_three_case_types_in_order():
     assert result.empty.message == (
         "No reviewer is currently trained for MSK Spine Surgery, Radiology and Cardiology "
         "together."
+    )
+
+
+def test_a_week_ending_exactly_at_the_earliest_start_is_too_soon():
+    # Now is Monday 30 Nov 00:00 in the provider's zone: the week of 23 Nov is over.
+    result = search_week([reviewer()], request(now=at("America/Los_Angeles", 2026, 11, 30, 0, 0)))
+    assert result.empty.reason == "fully_booked"
+    assert result.empty.message.startswith(
+        "Nothing in the week of 11/23/2026 - 11/29/2026 can still be booked: the earliest "
+        "start is Mon 11/30/26 12:00 am PST."
     )
