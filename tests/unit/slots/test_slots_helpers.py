@@ -197,3 +197,19 @@ def test_a_first_slot_in_the_twelfth_week_after_now_is_found():
 
 def test_a_first_slot_thirteen_weeks_after_now_is_too_far():
     assert _open_case_after_time_off(utc(2027, 2, 1, 12)) is False
+
+
+def test_slot_before_deadline_takes_the_earliest_reviewer_not_the_last():
+    # Another week is shown, so the week of now is searched for its first start: reviewer
+    # "a" is free before Wednesday's deadline, "b" (searched after) only from Thursday.
+    ny = "America/New_York"
+    free = reviewer("a")
+    booked = reviewer("b", busy=[(utc(2026, 11, 1), at(ny, 2026, 11, 19, 12, 0))])
+    result = search_week(
+        [free, booked],
+        request(
+            case("A1", outcome="outcome_changing", valid_until=at(ny, 2026, 11, 18, 0, 0)),
+            now=at(ny, 2026, 11, 16, 6, 0),
+        ),
+    )
+    assert result.cases[0].slot_before_deadline is True
