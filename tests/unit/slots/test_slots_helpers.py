@@ -22,6 +22,7 @@ from p2p.slots import (
     search_week,
 )
 from p2p.slots.availability import offered_starts
+from p2p.slots.matching import Qualification
 from p2p.slots.spans import SpanSet
 
 from .factories import MSK, at, case, request, reviewer, utc
@@ -213,3 +214,34 @@ def test_slot_before_deadline_takes_the_earliest_reviewer_not_the_last():
         ),
     )
     assert result.cases[0].slot_before_deadline is True
+
+
+# SpanSet.covered_seconds ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "covered"),
+    [
+        (0, 100, 25),  # (10, 20) and (30, 45)
+        (15, 35, 10),  # 5 of the first, 5 of the second
+        (20, 30, 0),  # the gap between them
+        (40, 40, 0),  # an empty range
+        (45, 40, 0),  # a reversed one
+        (12, 13, 1),
+        (44, 100, 1),
+        (0, 10, 0),
+    ],
+)
+def test_covered_seconds_counts_the_busy_part_of_a_range(low, high, covered):
+    assert SpanSet([(30, 45), (10, 20)]).covered_seconds(low, high) == covered
+
+
+# Qualification.notes_needed ----------------------------------------------------------------
+
+
+def test_the_notes_a_booking_needs_work_out_the_breaches_when_not_given():
+    texas = StateRule("TX", requires_state_license=True, requires_same_specialty=True)
+    needs = Qualification([case("A1", state="TX")], [texas]).notes_needed(reviewer(states=("NY",)))
+    assert [(n.note, n.case_ref, n.requirement) for n in needs] == [
+        ("tx_license_waived", "A1", "state_license")
+    ]

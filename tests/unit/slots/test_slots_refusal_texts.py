@@ -7,6 +7,7 @@ import pytest
 import pytz
 
 from p2p.slots import (
+    Interval,
     Match,
     SlotsError,
     StateRule,
@@ -213,4 +214,23 @@ def test_a_week_ending_exactly_at_the_earliest_start_is_too_soon():
     assert result.empty.message.startswith(
         "Nothing in the week of 11/23/2026 - 11/29/2026 can still be booked: the earliest "
         "start is Mon 11/30/26 12:00 am PST."
+    )
+
+
+def test_an_interval_is_kept_in_utc_and_names_a_naive_end():
+    ny = at("America/New_York", 2026, 11, 23, 9, 0)
+    kept = Interval(ny, ny + timedelta(hours=1))
+    assert (kept.start, kept.end) == (utc(2026, 11, 23, 14, 0), utc(2026, 11, 23, 15, 0))
+    assert kept.start.utcoffset() == kept.end.utcoffset() == timedelta(0)
+    with pytest.raises(SlotsError) as raised:
+        Interval(utc(2026, 11, 23, 14, 0), datetime(2026, 11, 23, 15, 0))
+    assert raised.value.field == "end"
+    assert "end" in raised.value.message
+
+
+def test_a_search_refuses_the_same_reviewer_twice():
+    with pytest.raises(SlotsError) as raised:
+        search_week([reviewer("r1"), reviewer("r1")], request())
+    assert (raised.value.field, raised.value.message) == (
+        "reviewers", "A reviewer appears twice in the search.",
     )
