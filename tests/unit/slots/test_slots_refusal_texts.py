@@ -1,6 +1,7 @@
 """What the slot engine tells a caller it refuses: the field (a 4xx's `fields` key) and the
 words the provider reads (a 409's or 422's message)."""
 
+import time as time_module
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -233,4 +234,24 @@ def test_a_search_refuses_the_same_reviewer_twice():
         search_week([reviewer("r1"), reviewer("r1")], request())
     assert (raised.value.field, raised.value.message) == (
         "reviewers", "A reviewer appears twice in the search.",
+    )
+
+
+def test_an_interval_is_utc_whatever_the_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time_module.tzset()
+    try:
+        ny = at("America/New_York", 2026, 11, 23, 9, 0)
+        kept = Interval(ny, ny + timedelta(hours=1))
+        assert kept.start.utcoffset() == kept.end.utcoffset() == timedelta(0)
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+
+
+def test_an_interval_that_does_not_end_after_it_starts_says_so():
+    with pytest.raises(SlotsError) as raised:
+        Interval(utc(2026, 11, 23, 14, 0), utc(2026, 11, 23, 14, 0))
+    assert (raised.value.field, raised.value.message) == (
+        "end", "An interval ends after it starts.",
     )
