@@ -101,3 +101,18 @@ START = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 def test_when_an_outcome_may_be_recorded(status, recorded_at, now, refused):
     answer = states.outcome_refusal(status, recorded_at, START, now)
     assert (answer is None) if refused is None else (refused in answer)
+
+
+def test_the_outcome_refusals_are_whole_sentences_for_the_provider():
+    # The API returns these as the 409's message: written out here as the provider reads them.
+    assert states.outcome_refusal(COMPLETED, START, START, START + timedelta(hours=1)) == (
+        "This call's outcome is recorded already."
+    )
+    assert states.outcome_refusal(SCHEDULED, None, START, START - timedelta(minutes=5)) == (
+        "A call's outcome can be recorded only once the call has started."
+    )
+
+
+@pytest.mark.parametrize("status", APPOINTMENT_STATUSES)
+def test_only_a_call_either_side_missed_counts_as_missed(status):
+    assert states.is_missed(status) is (status in (PROVIDER_NOT_REACHED, REVIEWER_UNAVAILABLE))

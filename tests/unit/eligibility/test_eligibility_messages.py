@@ -128,7 +128,10 @@ def test_pre_decision_with_information_received_warns_the_case_may_be_decided_fi
     message = decide(case, MEDICAID, due - timedelta(days=1)).message
 
     assert message.startswith("A Pre-Decision Clinical Consultation must take place before")
-    assert "may proceed to a determination without waiting for the consultation" in message
+    assert message.endswith(
+        "05:00:00 PM EST. Additional information has already been received, so the reviewer "
+        "may proceed to a determination without waiting for the consultation."
+    )
 
 
 def test_pre_decision_due_date_passed():
