@@ -64,7 +64,7 @@ test-processes: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(PROCESS_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-$(PROCESS_REDIS_URL)} $(BIN)/pytest -q tests/processes
 
-# Mutation testing of the pure core (not in CI; about 45 minutes on two shared cores):
+# Mutation testing of the pure core (not in CI; over an hour on two shared cores):
 # every mutant of p2p/eligibility, p2p/slots and p2p/appointments against the unit tests
 # that reach it ([tool.mutmut] in pyproject.toml, the property tests at 10 examples each:
 # tests/unit/conftest.py). `mutmut results` then lists the survivors; docs/testing.md
