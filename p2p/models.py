@@ -278,7 +278,7 @@ class Appointment(db.Model):
         ),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         Index("ix_appointments_reviewer_start", "reviewer_id", "start_at"),
-        Index("ix_appointments_start", "start_at"),
+        Index("ix_appointments_start_status_id", "start_at", "status", "id"),  # the report
         Index("ix_appointments_requesting_provider_npi", "requesting_provider_npi"),
         Index("ix_appointments_status_start", "status", "start_at"),
     )

@@ -344,6 +344,7 @@ ROWS = {
     "0009": _rows_0009,
     "0010": _rows_0010,
     "0011": _rows_0011,
+    "0012": lambda connection: None,  # an index only
 }
 # Rows a migration writes into tables that existed before it (and its downgrade takes out).
 WRITES = {"0006": {"reference_versions": 1}, "0007": {"state_rules": 2}}
