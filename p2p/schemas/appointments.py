@@ -81,7 +81,7 @@ class ContactOutSchema(Schema):
     phone_ext = Text(allow_none=True)
     alt_phone = Text(allow_none=True)
     alt_phone_ext = Text(allow_none=True)
-    instructions = Text()
+    instructions = Text(multiline=True)  # as the booking takes them
 
 
 class PerformerOutSchema(Schema):
@@ -125,7 +125,7 @@ class AppointmentSchema(Schema):
     performer = fields.Nested(PerformerOutSchema)
     call_notes = fields.Nested(CallNotesOutSchema)
     acknowledge_consultative_only = Flag()
-    cancel_reason = Text(allow_none=True)
+    cancel_reason = Text(allow_none=True, multiline=True)  # as CancelSchema takes it
     outcome = fields.Method(
         "_outcome",
         metadata={"description": "The call's outcome once recorded (null before)."},

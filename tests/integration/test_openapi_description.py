@@ -52,6 +52,18 @@ def test_the_line_of_business_and_text_characters_are_in_the_bodies(spec):
     assert reason.match("two\nlines") and not reason.match("bidi \u202e")
 
 
+def test_text_taken_on_several_lines_is_answered_as_such(spec):
+    """What a request may write on several lines (a cancellation's reason, the contact's
+    instructions) the answer's description lets through too: the contract run's stateful
+    phase found a cancelled appointment's two-line reason 'violating' its own answer."""
+    appointment = _schema(spec, "Appointment")["properties"]
+    reason = appointment["cancel_reason"]["pattern"]
+    assert re.match(reason, "two\nlines")
+    contact = spec["components"]["schemas"][
+        appointment["contact"]["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert re.match(contact["instructions"]["pattern"], "Ring twice.\nAsk for Maria.")
+
+
 def test_dates_and_times_carry_the_year_range(spec):
     dob = _schema(spec, "Member")["properties"]["dob"]
     assert dob["format"] == "date"
